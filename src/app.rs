@@ -1,0 +1,370 @@
+//! The app shell: context, header, routes and the sign-in flow around them.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::path;
+
+use crate::api::{ApiClient, UnauthorizedReason};
+use crate::auth::{AccessLevel, Session, TokenSourceKind};
+use crate::components::header::Header;
+use crate::components::sign_in_form::SignInForm;
+use crate::config::{ConfigError, RuntimeConfig};
+use crate::pages::case_detail::CaseDetailPage;
+use crate::pages::case_form::{EditCasePage, NewCasePage};
+use crate::pages::cases_list::CasesPage;
+use crate::pages::not_found::NotFoundPage;
+use crate::pages::sign_in::SignInPage;
+
+pub use crate::embed::{HostBridge, embed_root};
+
+/// Everything a page needs from the shell. Copyable: each part is a handle.
+#[derive(Clone, Copy)]
+pub struct AppContext {
+    pub config: StoredValue<RuntimeConfig>,
+    pub client: StoredValue<ApiClient, LocalStorage>,
+    pub session: Session,
+    pub host: StoredValue<Option<HostBridge>, LocalStorage>,
+    /// The current time, ticking every few seconds, for relative times,
+    /// live durations and the token's time left.
+    pub now: RwSignal<DateTime<Utc>>,
+}
+
+impl AppContext {
+    pub fn client(&self) -> ApiClient {
+        self.client.get_value()
+    }
+
+    /// Turns an app path (`/cases/42`) into a link under the base path.
+    pub fn href(&self, app_path: &str) -> String {
+        self.config.with_value(|config| config.href(app_path))
+    }
+
+    /// Tells the embedding page about something the agent did.
+    pub fn announce(&self, event: &str, detail: serde_json::Value) {
+        self.host.with_value(|host| {
+            if let Some(host) = host {
+                host.announce(event, &detail);
+            }
+        });
+    }
+}
+
+/// Returns the shell's context; every page is rendered inside [`App`].
+pub fn use_app() -> AppContext {
+    expect_context::<AppContext>()
+}
+
+/// The app: the shell around the routes.
+#[component]
+pub fn App(config: RuntimeConfig, host: Option<HostBridge>) -> impl IntoView {
+    let session = Session::new(
+        config.token_source.clone(),
+        config.token_storage,
+        config.roles.clone(),
+    );
+    let client = ApiClient::new(config.client_settings(), Rc::new(session));
+    let base = config.router_base();
+    let now = RwSignal::new(Utc::now());
+
+    let context = AppContext {
+        config: StoredValue::new(config),
+        client: StoredValue::new_local(client),
+        session,
+        host: StoredValue::new_local(host.clone()),
+        now,
+    };
+    provide_context(context);
+
+    if let Some(host) = host {
+        host.connect(
+            session,
+            context
+                .config
+                .with_value(|config| config.allowed_parent_origins.clone()),
+        );
+    } else {
+        HostBridge::connect_parent(
+            session,
+            context
+                .config
+                .with_value(|config| config.allowed_parent_origins.clone()),
+        );
+    }
+
+    start_clock(now);
+    start_token_source(session);
+
+    view! {
+        <div class="omnium-app">
+            <Router base=base>
+                <Header />
+                <SessionNotices />
+                <main class="app-main" id="main">
+                    <AuthGate>
+                        <Routes fallback=NotFoundPage>
+                            <Route path=path!("") view=|| view! { <Redirect path="/cases" /> } />
+                            <Route path=path!("/cases") view=CasesPage />
+                            <Route path=path!("/cases/new") view=NewCasePage />
+                            <Route path=path!("/cases/:id") view=CaseDetailPage />
+                            <Route path=path!("/cases/:id/edit") view=EditCasePage />
+                            <Route path=path!("/sign-in") view=SignInPage />
+                        </Routes>
+                    </AuthGate>
+                </main>
+                <NavigationAnnouncer />
+            </Router>
+        </div>
+    }
+}
+
+/// Sends the agent to sign in when there is no token, and shows the sign-in
+/// dialog over the page when a token is rejected mid-work, so nothing on the
+/// page is lost.
+#[component]
+fn AuthGate(children: ChildrenFn) -> impl IntoView {
+    let app = use_app();
+    let session = app.session;
+    let location = use_location();
+    let navigate = use_navigate();
+
+    Effect::new(move |_| {
+        let on_sign_in = location.pathname.get().ends_with("/sign-in");
+        let has_token = session.token().is_some();
+
+        if has_token || on_sign_in || session.source() != TokenSourceKind::Paste {
+            return;
+        }
+
+        let current = format!(
+            "{}{}",
+            strip_base(&location.pathname.get_untracked(), &app),
+            query_suffix(&location.search.get_untracked())
+        );
+        let next = js_encode(&current);
+        navigate(&format!("/sign-in?next={next}"), Default::default());
+    });
+
+    let waiting = move || session.token().is_none() && session.source() != TokenSourceKind::Paste;
+    let no_access = move || session.token().is_some() && session.access() == AccessLevel::None;
+
+    let on_sign_in = move || location.pathname.get().ends_with("/sign-in");
+    let show_routes = move || on_sign_in() || (session.token().is_some() && !no_access());
+
+    view! {
+        <Show when=waiting>
+            <WaitingForToken />
+        </Show>
+        <Show when=move || no_access() && !on_sign_in()>
+            <NoCaseAccess />
+        </Show>
+        <Show when=show_routes>{children()}</Show>
+        <Show when=move || session.sign_in_needed().is_some() && session.token().is_some()>
+            <SignInAgainDialog />
+        </Show>
+    }
+}
+
+fn strip_base(pathname: &str, app: &AppContext) -> String {
+    let base = app.config.with_value(RuntimeConfig::router_base);
+    let path = pathname.strip_prefix(&base).unwrap_or(pathname);
+
+    if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+fn query_suffix(search: &str) -> String {
+    if search.is_empty() || search == "?" {
+        return String::new();
+    }
+
+    if search.starts_with('?') {
+        search.to_owned()
+    } else {
+        format!("?{search}")
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn js_encode(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Shown while a token endpoint or host page has not handed over a token.
+#[component]
+fn WaitingForToken() -> impl IntoView {
+    let app = use_app();
+    let session = app.session;
+    let (failed, set_failed) = signal(false);
+
+    let retry = move |_| {
+        set_failed.set(false);
+        leptos::task::spawn_local(async move {
+            if !session.fetch_from_endpoint().await {
+                set_failed.set(true);
+            }
+        });
+    };
+
+    let message = move || match session.source() {
+        TokenSourceKind::Endpoint { .. } if failed.get() => {
+            "The portal did not provide an access token. You may need to sign in to the portal first, then try again."
+        }
+        TokenSourceKind::Endpoint { .. } => "Signing in through the portal…",
+        _ => "Waiting for the portal to provide an access token…",
+    };
+
+    view! {
+        <section class="notice-page" aria-live="polite">
+            <h1>"Signing in"</h1>
+            <p>{message}</p>
+            <Show when=move || matches!(session.source(), TokenSourceKind::Endpoint { .. })>
+                <button type="button" class="button" on:click=retry>"Try again"</button>
+            </Show>
+        </section>
+    }
+}
+
+/// Shown when the token carries roles but none for cases.
+#[component]
+fn NoCaseAccess() -> impl IntoView {
+    let session = use_app().session;
+
+    view! {
+        <section class="notice-page" role="alert">
+            <h1>"No case access"</h1>
+            <p>
+                "Your access token does not grant access to cases. Ask an Omnium administrator for "
+                "the CaseRead role (to read cases) or CaseAdmin (to work on them), then sign in again."
+            </p>
+            <button type="button" class="button" on:click=move |_| session.sign_out()>"Sign out"</button>
+        </section>
+    }
+}
+
+/// The dialog over the current page when the API rejected the token.
+#[component]
+fn SignInAgainDialog() -> impl IntoView {
+    let session = use_app().session;
+
+    let reason = move || match session.sign_in_needed() {
+        Some(UnauthorizedReason::Expired) => "Your access token has expired.",
+        _ => "Omnium did not accept your access token.",
+    };
+
+    view! {
+        <div class="dialog-backdrop">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="sign-in-again-title">
+                <h2 id="sign-in-again-title">"Sign in again"</h2>
+                <p>{reason} " Sign in to continue; everything on this page is kept."</p>
+                <SignInForm on_signed_in=Callback::new(|_| ()) />
+            </div>
+        </div>
+    }
+}
+
+/// Messages about the session: a refused write, an expiring token.
+#[component]
+fn SessionNotices() -> impl IntoView {
+    let app = use_app();
+    let session = app.session;
+
+    view! {
+        <Show when=move || session.was_downgraded()>
+            <div class="banner banner-warning" role="status">
+                "Omnium refused a change because your access token lacks case-admin access. "
+                "Admin actions are hidden; you can keep reading cases."
+            </div>
+        </Show>
+    }
+}
+
+/// Announces route changes to the embedding page.
+#[component]
+fn NavigationAnnouncer() -> impl IntoView {
+    let app = use_app();
+    let location = use_location();
+
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        let search = location.search.get();
+
+        app.announce(
+            "omnium-cases:navigate",
+            serde_json::json!({"path": path, "search": search}),
+        );
+    });
+}
+
+/// The shown configuration problem, instead of a blank page.
+#[component]
+pub fn ConfigProblem(problem: ConfigError) -> impl IntoView {
+    view! {
+        <div class="omnium-app">
+            <section class="notice-page config-problem" role="alert">
+                <h1>"Omnium Cases cannot start"</h1>
+                <p>"The runtime configuration (config.json) is not usable:"</p>
+                <p>
+                    <code>{problem.key.clone()}</code>
+                    " "
+                    {problem.message.clone()}
+                </p>
+                <p>"Fix config.json beside index.html, then reload. The README lists every setting."</p>
+            </section>
+        </div>
+    }
+}
+
+fn start_clock(now: RwSignal<DateTime<Utc>>) {
+    if !cfg!(target_arch = "wasm32") {
+        return;
+    }
+
+    if let Ok(handle) =
+        set_interval_with_handle(move || now.set(Utc::now()), Duration::from_secs(5))
+    {
+        on_cleanup(move || handle.clear());
+    }
+}
+
+/// Fetches the first token from a token endpoint, and a fresh one shortly
+/// before each expires.
+fn start_token_source(session: Session) {
+    if !matches!(session.source(), TokenSourceKind::Endpoint { .. })
+        || !cfg!(target_arch = "wasm32")
+    {
+        return;
+    }
+
+    if session.token().is_none() {
+        leptos::task::spawn_local(async move {
+            session.fetch_from_endpoint().await;
+        });
+    }
+
+    // Refreshes one minute before expiry; checked every 30 s so a laptop
+    // waking from sleep refreshes promptly.
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            let expiring = session
+                .expires_at()
+                .is_some_and(|expiry| expiry - Utc::now() < chrono::Duration::seconds(60));
+
+            if expiring {
+                leptos::task::spawn_local(async move {
+                    session.fetch_from_endpoint().await;
+                });
+            }
+        },
+        Duration::from_secs(30),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+}

@@ -1,0 +1,9 @@
+//! The access token: what it says about the agent and what it allows.
+
+mod access;
+mod jwt;
+mod session;
+
+pub use access::{AccessLevel, RoleSettings, access_level};
+pub use jwt::{TokenClaims, decode_claims};
+pub use session::{Session, SessionState, TokenSourceKind, TokenStorage};

@@ -1,0 +1,8 @@
+//! Views that take plain data. Nothing here calls the API.
+
+pub mod dialog;
+pub mod error_view;
+pub mod header;
+pub mod keyboard;
+pub mod relative_time;
+pub mod sign_in_form;
