@@ -96,8 +96,7 @@ impl HostBridge {
 /// returns the element to mount into.
 pub fn embed_root(
     element: &web_sys::HtmlElement,
-    stylesheet: Option<&str>,
-    integrity: Option<&str>,
+    stylesheets: &[(String, Option<String>)],
 ) -> Result<web_sys::HtmlElement, JsValue> {
     let document = element
         .owner_document()
@@ -105,17 +104,17 @@ pub fn embed_root(
 
     let shadow = match element.shadow_root() {
         Some(shadow) => shadow,
-        None => {
-            element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?
-        }
+        None => element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?,
     };
     shadow.set_inner_html("");
 
-    if let Some(href) = stylesheet {
+    for (href, integrity) in stylesheets {
         let link: web_sys::HtmlLinkElement = document.create_element("link")?.unchecked_into();
         link.set_rel("stylesheet");
         link.set_href(href);
 
+        // The stylesheet may come from a CDN origin other than the portal's;
+        // integrity on a cross-origin file needs a CORS request.
         if let Some(integrity) = integrity {
             link.set_integrity(integrity);
             link.set_cross_origin(Some("anonymous"));

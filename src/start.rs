@@ -28,13 +28,19 @@ pub fn start() {
 pub struct MountedApp {
     handle: Option<Box<dyn std::any::Any>>,
     host: crate::app::HostBridge,
+    element: web_sys::HtmlElement,
 }
 
 #[wasm_bindgen]
 impl MountedApp {
-    /// Removes the app from the host page and releases everything it held.
+    /// Removes the app from the host page and releases everything it held:
+    /// its view, listeners, timers and the shadow root's content.
     pub fn unmount(&mut self) {
         self.handle.take();
+
+        if let Some(shadow) = self.element.shadow_root() {
+            shadow.set_inner_html("");
+        }
     }
 
     /// Hands the app a fresh access token, at any time.
@@ -46,38 +52,46 @@ impl MountedApp {
 
 /// Mounts the app into `element` with `settings` (the same keys as
 /// `config.json`). The app draws inside a shadow root, so the host page's
-/// styles and the app's do not reach each other; `stylesheet` is the URL of
-/// the app's CSS, loaded into that shadow root.
+/// styles and the app's do not reach each other. `stylesheets` lists the
+/// app's CSS files as `{href, integrity}` objects, loaded into that root.
 #[wasm_bindgen]
 pub fn mount(
     element: web_sys::HtmlElement,
     settings: JsValue,
-    stylesheet: Option<String>,
-    integrity: Option<String>,
+    stylesheets: js_sys::Array,
 ) -> Result<MountedApp, JsValue> {
     console_error_panic_hook::set_once();
 
     let text = js_sys::JSON::stringify(&settings)
-        .map(String::from)
-        .map_err(|_| JsValue::from_str("mount: settings must be a plain object"))?;
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| JsValue::from_str("mount: settings must be a plain object"))?;
 
     let config = RuntimeConfig::from_json(&text)
         .map_err(|error| JsValue::from_str(&format!("mount: invalid settings: {error}")))?;
 
-    let root = crate::app::embed_root(&element, stylesheet.as_deref(), integrity.as_deref())?;
+    let sheets: Vec<(String, Option<String>)> = stylesheets
+        .iter()
+        .filter_map(|sheet| {
+            let href = js_sys::Reflect::get(&sheet, &JsValue::from_str("href")).ok()?.as_string()?;
+            let integrity = js_sys::Reflect::get(&sheet, &JsValue::from_str("integrity"))
+                .ok()
+                .and_then(|value| value.as_string());
+            Some((href, integrity))
+        })
+        .collect();
+
+    let root = crate::app::embed_root(&element, &sheets)?;
     let host = crate::app::HostBridge::new(Some(element.clone().into()));
+
     let bridge = host.clone();
 
-    let handle = mount_to(root, move || {
-        App(crate::app::AppProps {
-            config,
-            host: Some(bridge),
-        })
-    });
+    let handle = mount_to(root, move || App(crate::app::AppProps { config, host: Some(bridge) }));
 
     Ok(MountedApp {
         handle: Some(Box::new(handle)),
         host,
+        element,
     })
 }
 
