@@ -98,6 +98,8 @@ pub fn App(config: RuntimeConfig, host: Option<HostBridge>) -> impl IntoView {
 
     start_clock(now);
     start_token_source(session);
+    // Before the router exists, so the forms' Back/Forward guard runs first.
+    crate::pages::case_form::guard_back_navigation();
 
     view! {
         <div class="omnium-app">
@@ -145,7 +147,7 @@ fn AuthGate(children: ChildrenFn) -> impl IntoView {
             strip_base(&location.pathname.get_untracked(), &app),
             query_suffix(&location.search.get_untracked())
         );
-        let next = js_encode(&current);
+        let next = encode_query_value(&current);
         navigate(&format!("/sign-in?next={next}"), Default::default());
     });
 
@@ -192,9 +194,9 @@ fn query_suffix(search: &str) -> String {
     }
 }
 
-/// Percent-encodes a query value.
-pub fn js_encode(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+/// Percent-encodes a query value, leaving RFC 3986 unreserved characters.
+pub fn encode_query_value(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, crate::api::PATH_SEGMENT).to_string()
 }
 
 /// Shown while a token endpoint or host page has not handed over a token.

@@ -10,7 +10,7 @@ use crate::model::{
 };
 
 /// Characters left as they are in a path segment (RFC 3986 unreserved).
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -6,5 +6,6 @@ mod client;
 mod error;
 
 pub use cases::{AssignRequest, ChangeStatusRequest};
+pub(crate) use cases::PATH_SEGMENT;
 pub use client::{ApiClient, ClientSettings, Credentials, RequestKind};
 pub use error::{ApiError, UnauthorizedReason, ValidationProblem, field_key, parse_retry_after};

@@ -1,5 +1,7 @@
 //! Views that take plain data. Nothing here calls the API.
 
+pub mod chip_input;
+pub mod copy_button;
 pub mod dialog;
 pub mod error_view;
 pub mod header;
