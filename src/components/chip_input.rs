@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// comma adds the typed text (pasted comma-separated text adds each part),
 /// leaving the field adds what is left in it, and each chip has a remove
 /// button. An entry already in the list (ignoring case) is not added; the
-/// field says so and keeps the text for correcting.
+/// field shows a message and keeps the text for correcting.
 #[component]
 pub fn ChipInput(
     /// The text field's `id`; the error message's id is this plus `-error`.
@@ -54,19 +54,17 @@ pub fn ChipInput(
                 continue;
             }
 
-            let taken = list
+            let already_listed = list
                 .iter()
                 .any(|item| item.trim().to_lowercase() == entry.to_lowercase());
 
-            if !taken {
+            if !already_listed {
                 list.push(entry.to_owned());
                 continue;
             }
 
             let message = names.with_value(|(label, item_name)| {
-                format!(
-                    "{label}: “{entry}” is already in the list. Enter a different {item_name}."
-                )
+                format!("{label}: “{entry}” is already in the list. Enter a different {item_name}.")
             });
             set_entry_error.set(Some(message));
             set_pending.set(parts[index..].join(", "));
