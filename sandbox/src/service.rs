@@ -258,39 +258,45 @@ fn load_live(connection: &Connection, id: &str) -> Result<StoredCase, Problem> {
 
 /// Copies every present field of `patch` onto `case`, except `status`,
 /// which goes through the status rules.
+///
+/// Assumption: Omnium documents that PATCH cannot clear a field and that
+/// unassigning or emptying a list needs a full PUT, so an empty string or an
+/// empty list counts as absent here, like `null`.
 fn apply_patch(case: &mut OmniumCase, patch: CasePatch) {
-    fn set<T>(target: &mut T, value: Option<T>) {
-        if let Some(value) = value {
+    fn set_list<T>(target: &mut Vec<T>, value: Option<Vec<T>>) {
+        if let Some(value) = value.filter(|list| !list.is_empty()) {
             *target = value;
         }
     }
-    fn set_optional<T>(target: &mut Option<T>, value: Option<T>) {
-        if value.is_some() {
+    fn set_text(target: &mut Option<String>, value: Option<String>) {
+        if value.as_deref().is_some_and(|text| !text.is_empty()) {
             *target = value;
         }
     }
 
-    set_optional(&mut case.subject, patch.subject);
-    set_optional(&mut case.description, patch.description);
-    set_optional(&mut case.priority, patch.priority);
-    set_optional(&mut case.source, patch.source);
-    set_optional(&mut case.assigned_to_user_id, patch.assigned_to_user_id);
-    set_optional(&mut case.assigned_to_name, patch.assigned_to_name);
-    set_optional(&mut case.customer_name, patch.customer_name);
-    set_optional(&mut case.customer_email, patch.customer_email);
-    set_optional(&mut case.customer_id, patch.customer_id);
-    set(&mut case.tags, patch.tags);
-    set(&mut case.related_orders, patch.related_orders);
-    set(&mut case.related_customers, patch.related_customers);
-    set(&mut case.related_projects, patch.related_projects);
-    set(&mut case.related_carts, patch.related_carts);
-    set(&mut case.related_sku_ids, patch.related_sku_ids);
-    set(&mut case.related_product_ids, patch.related_product_ids);
-    set(&mut case.participants, patch.participants);
-    set(&mut case.properties, patch.properties);
-    set_optional(&mut case.follow_up_date, patch.follow_up_date);
-    set_optional(&mut case.market_id, patch.market_id);
-    set_optional(&mut case.market_group_id, patch.market_group_id);
+    set_text(&mut case.subject, patch.subject);
+    set_text(&mut case.description, patch.description);
+    set_text(&mut case.priority, patch.priority);
+    set_text(&mut case.source, patch.source);
+    set_text(&mut case.assigned_to_user_id, patch.assigned_to_user_id);
+    set_text(&mut case.assigned_to_name, patch.assigned_to_name);
+    set_text(&mut case.customer_name, patch.customer_name);
+    set_text(&mut case.customer_email, patch.customer_email);
+    set_text(&mut case.customer_id, patch.customer_id);
+    set_list(&mut case.tags, patch.tags);
+    set_list(&mut case.related_orders, patch.related_orders);
+    set_list(&mut case.related_customers, patch.related_customers);
+    set_list(&mut case.related_projects, patch.related_projects);
+    set_list(&mut case.related_carts, patch.related_carts);
+    set_list(&mut case.related_sku_ids, patch.related_sku_ids);
+    set_list(&mut case.related_product_ids, patch.related_product_ids);
+    set_list(&mut case.participants, patch.participants);
+    set_list(&mut case.properties, patch.properties);
+    if patch.follow_up_date.is_some() {
+        case.follow_up_date = patch.follow_up_date;
+    }
+    set_text(&mut case.market_id, patch.market_id);
+    set_text(&mut case.market_group_id, patch.market_group_id);
 }
 
 #[cfg(test)]

@@ -226,6 +226,33 @@ async fn patch_applies_only_present_non_null_fields() {
 }
 
 #[tokio::test]
+async fn patch_cannot_clear_with_empty_values() {
+    let sandbox = start(config(0)).await;
+    let created = sandbox
+        .create(json!({
+            "subject": "Keep my tags",
+            "tags": ["keep"],
+            "relatedOrders": ["ORD-1"],
+            "assignedToUserId": "agent-ada"
+        }))
+        .await;
+    let id = created["id"].as_str().unwrap();
+
+    let reply = sandbox
+        .admin_call(
+            Method::PATCH,
+            "/api/cases",
+            Some(json!({"id": id, "tags": [], "relatedOrders": [], "assignedToUserId": ""})),
+        )
+        .await;
+
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["tags"], json!(["keep"]));
+    assert_eq!(reply.body["relatedOrders"], json!(["ORD-1"]));
+    assert_eq!(reply.body["assignedToUserId"], "agent-ada");
+}
+
+#[tokio::test]
 async fn patch_without_id_is_400() {
     let sandbox = start(config(0)).await;
     let reply = sandbox
