@@ -174,10 +174,12 @@ fn validation_message(problem: &ValidationProblem) -> String {
 
 fn rate_limited_message(delay: Option<Duration>) -> String {
     match delay {
-        Some(delay) => format!(
-            "Omnium is limiting requests from your token. Wait {} seconds, then try again.",
-            delay.as_secs().max(1)
-        ),
+        Some(delay) => {
+            let seconds = delay.as_secs().max(1);
+            let unit = if seconds == 1 { "second" } else { "seconds" };
+
+            format!("Omnium is limiting requests from your token. Wait {seconds} {unit}, then try again.")
+        }
         None => {
             "Omnium is limiting requests from your token. Wait a moment, then try again.".to_owned()
         }
@@ -391,6 +393,7 @@ mod tests {
 
         assert_eq!(error, ApiError::RateLimited(Some(Duration::from_secs(7))));
         assert!(error.to_string().contains("Wait 7 seconds"));
+        assert!(ApiError::RateLimited(Some(Duration::from_secs(1))).to_string().contains("Wait 1 second,"));
         assert!(error.is_retryable_read());
     }
 
