@@ -104,7 +104,7 @@ impl Drop for Sandbox {
 }
 
 /// Sends the first line of `stdout` through the returned channel and appends
-/// every later line to `log`, so the sandbox never blocks on a full pipe.
+/// every later line to `log`, so the sandbox does not block on a full pipe.
 fn read_first_line_then_log(
     stdout: impl std::io::Read + Send + 'static,
     mut log: File,

@@ -222,11 +222,7 @@ fn installed_npm_version(dir: &Path, package: &str) -> Option<String> {
 /// them with apt-get when running as root, and otherwise stops and names the
 /// packages.
 pub fn ensure_browser(workspace: &Workspace) -> Result<()> {
-    let missing: Vec<&str> = [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")]
-        .into_iter()
-        .filter(|(path, _)| !Path::new(path).is_file())
-        .map(|(_, package)| package)
-        .collect();
+    let missing = missing_browser_packages(|path| path.is_file());
     if missing.is_empty() {
         note(&format!(
             "Chromium ({CHROMIUM}) and ChromeDriver ({CHROMEDRIVER}) are installed"
@@ -260,6 +256,39 @@ pub fn ensure_browser(workspace: &Workspace) -> Result<()> {
     )
 }
 
+/// Returns the Debian packages whose program `is_file` does not find.
+fn missing_browser_packages(is_file: impl Fn(&Path) -> bool) -> Vec<&'static str> {
+    [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")]
+        .into_iter()
+        .filter(|(path, _)| !is_file(Path::new(path)))
+        .map(|(_, package)| package)
+        .collect()
+}
+
 fn is_root(workspace: &Workspace) -> bool {
     read_stdout(workspace.command("id").arg("-u")).as_deref() == Some("0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_packages_none_missing() {
+        assert!(missing_browser_packages(|_| true).is_empty());
+    }
+
+    #[test]
+    fn browser_packages_all_missing() {
+        assert_eq!(
+            missing_browser_packages(|_| false),
+            ["chromium", "chromium-driver"]
+        );
+    }
+
+    #[test]
+    fn browser_packages_driver_missing() {
+        let missing = missing_browser_packages(|path| path == Path::new(CHROMIUM));
+        assert_eq!(missing, ["chromium-driver"]);
+    }
 }
