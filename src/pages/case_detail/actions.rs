@@ -170,8 +170,20 @@ fn AssignDialog(state: CaseState, case: Memo<OmniumCase>) -> impl IntoView {
             case.assigned_to_name.clone().unwrap_or_default(),
         )
     });
-    let user_id = RwSignal::new(current_id);
-    let name = RwSignal::new(current_name);
+    let user_id = RwSignal::new(current_id.clone());
+    let name = RwSignal::new(current_name.clone());
+
+    // A new user id with the previous assignee's name left in place would
+    // attach that name to someone else, so the name is cleared to be retyped.
+    let on_user_id = move |event: leptos::ev::Event| {
+        let typed = event_target_value(&event);
+
+        if typed.trim() != current_id && name.get_untracked() == current_name && !current_name.is_empty() {
+            name.set(String::new());
+        }
+
+        user_id.set(typed);
+    };
     let problem = RwSignal::new(None::<&'static str>);
     let me = untrack(|| own_identity(state));
 
@@ -223,7 +235,7 @@ fn AssignDialog(state: CaseState, case: Memo<OmniumCase>) -> impl IntoView {
                         type="text"
                         autocomplete="off"
                         prop:value=move || user_id.get()
-                        on:input=move |event| user_id.set(event_target_value(&event))
+                        on:input=on_user_id
                     />
                 </div>
                 <div class="field">
