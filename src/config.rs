@@ -208,7 +208,8 @@ impl RuntimeConfig {
     /// The portal link for a related id, when a template exists for its kind.
     pub fn related_link(&self, kind: &str, id: &str) -> Option<String> {
         let template = self.link_templates.get(kind)?;
-        let encoded = percent_encoding::utf8_percent_encode(id, crate::api::PATH_SEGMENT).to_string();
+        let encoded =
+            percent_encoding::utf8_percent_encode(id, crate::api::PATH_SEGMENT).to_string();
 
         Some(template.replace("{id}", &encoded))
     }

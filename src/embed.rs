@@ -104,7 +104,9 @@ pub fn embed_root(
 
     let shadow = match element.shadow_root() {
         Some(shadow) => shadow,
-        None => element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?,
+        None => {
+            element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?
+        }
     };
     shadow.set_inner_html("");
 

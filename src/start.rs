@@ -73,7 +73,9 @@ pub fn mount(
     let sheets: Vec<(String, Option<String>)> = stylesheets
         .iter()
         .filter_map(|sheet| {
-            let href = js_sys::Reflect::get(&sheet, &JsValue::from_str("href")).ok()?.as_string()?;
+            let href = js_sys::Reflect::get(&sheet, &JsValue::from_str("href"))
+                .ok()?
+                .as_string()?;
             let integrity = js_sys::Reflect::get(&sheet, &JsValue::from_str("integrity"))
                 .ok()
                 .and_then(|value| value.as_string());
@@ -86,7 +88,12 @@ pub fn mount(
 
     let bridge = host.clone();
 
-    let handle = mount_to(root, move || App(crate::app::AppProps { config, host: Some(bridge) }));
+    let handle = mount_to(root, move || {
+        App(crate::app::AppProps {
+            config,
+            host: Some(bridge),
+        })
+    });
 
     Ok(MountedApp {
         handle: Some(Box::new(handle)),

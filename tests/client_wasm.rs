@@ -12,23 +12,32 @@ use std::time::Duration;
 
 use gloo_net::http::Request;
 use leptos::prelude::Owner;
-use omnium_console::api::{ApiClient, ApiError, AssignRequest, ClientSettings, Credentials, UnauthorizedReason};
-use omnium_console::model::{CaseId, OmniumCase, OmniumCasePatch, OmniumCaseSearchRequest, SortOrder};
+use omnium_console::api::{
+    ApiClient, ApiError, AssignRequest, ClientSettings, Credentials, UnauthorizedReason,
+};
+use omnium_console::model::{
+    CaseId, OmniumCase, OmniumCasePatch, OmniumCaseSearchRequest, SortOrder,
+};
 use serde_json::json;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn sandbox_url() -> &'static str {
-    option_env!("OMNIUM_SANDBOX_URL").expect("OMNIUM_SANDBOX_URL is not set: run these tests with `cargo xtask test`")
+    option_env!("OMNIUM_SANDBOX_URL")
+        .expect("OMNIUM_SANDBOX_URL is not set: run these tests with `cargo xtask test`")
 }
 
 fn admin_token() -> String {
-    option_env!("OMNIUM_TOKEN_ADMIN").expect("OMNIUM_TOKEN_ADMIN is not set").to_owned()
+    option_env!("OMNIUM_TOKEN_ADMIN")
+        .expect("OMNIUM_TOKEN_ADMIN is not set")
+        .to_owned()
 }
 
 fn read_only_token() -> String {
-    option_env!("OMNIUM_TOKEN_READ_ONLY").expect("OMNIUM_TOKEN_READ_ONLY is not set").to_owned()
+    option_env!("OMNIUM_TOKEN_READ_ONLY")
+        .expect("OMNIUM_TOKEN_READ_ONLY is not set")
+        .to_owned()
 }
 
 /// Credentials with a fixed token that record what the client reported.
@@ -86,7 +95,11 @@ async fn set_faults(body: serde_json::Value) {
         .await
         .expect("the sandbox control endpoint is reachable");
 
-    assert!(response.ok(), "setting faults failed with HTTP {}", response.status());
+    assert!(
+        response.ok(),
+        "setting faults failed with HTTP {}",
+        response.status()
+    );
 }
 
 async fn clear_faults() {
@@ -109,7 +122,10 @@ fn new_case(subject: &str) -> OmniumCase {
 async fn every_endpoint_round_trips() {
     let client = admin_client();
 
-    let created = client.create_case(&new_case("Fetch layer round trip")).await.unwrap();
+    let created = client
+        .create_case(&new_case("Fetch layer round trip"))
+        .await
+        .unwrap();
     let id = CaseId::new(&created.id).expect("created case has an id");
 
     assert!(created.case_number.is_some());
@@ -165,20 +181,33 @@ async fn every_endpoint_round_trips() {
 
 #[wasm_bindgen_test]
 async fn rejected_token_is_unauthorized() {
-    let (client, credentials) = client_with("not-a-valid-token".to_owned(), Duration::from_secs(30));
+    let (client, credentials) =
+        client_with("not-a-valid-token".to_owned(), Duration::from_secs(30));
 
-    let error = client.search_cases(&OmniumCaseSearchRequest { take: 1, ..Default::default() }).await.unwrap_err();
+    let error = client
+        .search_cases(&OmniumCaseSearchRequest {
+            take: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
 
     assert_eq!(error, ApiError::Unauthorized(UnauthorizedReason::Rejected));
     assert_eq!(credentials.refreshes.get(), 1);
-    assert_eq!(credentials.unauthorized.get(), Some(UnauthorizedReason::Rejected));
+    assert_eq!(
+        credentials.unauthorized.get(),
+        Some(UnauthorizedReason::Rejected)
+    );
 }
 
 #[wasm_bindgen_test]
 async fn read_only_write_is_forbidden() {
     let (client, credentials) = client_with(read_only_token(), Duration::from_secs(30));
 
-    let error = client.create_case(&new_case("Should not exist")).await.unwrap_err();
+    let error = client
+        .create_case(&new_case("Should not exist"))
+        .await
+        .unwrap_err();
 
     assert_eq!(error, ApiError::Forbidden);
     assert!(credentials.forbidden.get());
@@ -188,7 +217,10 @@ async fn read_only_write_is_forbidden() {
 async fn unknown_id_is_not_found() {
     let client = admin_client();
 
-    let error = client.get_case(&CaseId::new("no-such-case").unwrap()).await.unwrap_err();
+    let error = client
+        .get_case(&CaseId::new("no-such-case").unwrap())
+        .await
+        .unwrap_err();
 
     assert_eq!(error, ApiError::NotFound);
 }
@@ -211,7 +243,12 @@ async fn rate_limited_read_is_retried() {
     let client = admin_client();
     set_faults(json!({"faults": [{"route": "search", "status": 429, "rate": 1.0, "count": 1}], "latency": []})).await;
 
-    let result = client.search_cases(&OmniumCaseSearchRequest { take: 5, ..Default::default() }).await;
+    let result = client
+        .search_cases(&OmniumCaseSearchRequest {
+            take: 5,
+            ..Default::default()
+        })
+        .await;
     clear_faults().await;
 
     assert_eq!(result.unwrap().result.len(), 5);
@@ -221,7 +258,10 @@ async fn rate_limited_read_is_retried() {
 async fn unavailable_read_is_retried() {
     let client = admin_client();
     set_faults(json!({"faults": [{"route": "get", "status": 503, "rate": 1.0, "count": 2}], "latency": []})).await;
-    let created = client.create_case(&new_case("Retry after 503")).await.unwrap();
+    let created = client
+        .create_case(&new_case("Retry after 503"))
+        .await
+        .unwrap();
 
     let result = client.get_case(&CaseId::new(&created.id).unwrap()).await;
     clear_faults().await;
@@ -238,7 +278,10 @@ async fn write_is_not_retried() {
     let second = client.create_case(&new_case("Sent after the fault")).await;
     clear_faults().await;
 
-    assert!(matches!(first, Err(ApiError::Server { status: 503, .. })), "{first:?}");
+    assert!(
+        matches!(first, Err(ApiError::Server { status: 503, .. })),
+        "{first:?}"
+    );
     assert!(second.is_ok());
 }
 
@@ -247,10 +290,18 @@ async fn slow_answer_times_out() {
     let (client, _) = client_with(admin_token(), Duration::from_secs(1));
     set_faults(json!({"faults": [], "latency": [{"route": "search", "ms": 3000}]})).await;
 
-    let result = client.search_cases(&OmniumCaseSearchRequest { take: 1, ..Default::default() }).await;
+    let result = client
+        .search_cases(&OmniumCaseSearchRequest {
+            take: 1,
+            ..Default::default()
+        })
+        .await;
     clear_faults().await;
 
-    assert_eq!(result.unwrap_err(), ApiError::Timeout(Duration::from_secs(1)));
+    assert_eq!(
+        result.unwrap_err(),
+        ApiError::Timeout(Duration::from_secs(1))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -267,8 +318,14 @@ async fn leaving_the_owner_aborts() {
     owner.with(|| {
         let outcome = outcome.clone();
         leptos::task::spawn_local_scoped(async move {
-            let request = OmniumCaseSearchRequest { take: 1, ..Default::default() };
-            let result = client.search_cases(&request).await.map(|page| page.result.len());
+            let request = OmniumCaseSearchRequest {
+                take: 1,
+                ..Default::default()
+            };
+            let result = client
+                .search_cases(&request)
+                .await
+                .map(|page| page.result.len());
             outcome.replace(Some(result));
             let _ = done_sender.send(());
         });

@@ -178,7 +178,9 @@ fn rate_limited_message(delay: Option<Duration>) -> String {
             let seconds = delay.as_secs().max(1);
             let unit = if seconds == 1 { "second" } else { "seconds" };
 
-            format!("Omnium is limiting requests from your token. Wait {seconds} {unit}, then try again.")
+            format!(
+                "Omnium is limiting requests from your token. Wait {seconds} {unit}, then try again."
+            )
         }
         None => {
             "Omnium is limiting requests from your token. Wait a moment, then try again.".to_owned()
@@ -393,7 +395,11 @@ mod tests {
 
         assert_eq!(error, ApiError::RateLimited(Some(Duration::from_secs(7))));
         assert!(error.to_string().contains("Wait 7 seconds"));
-        assert!(ApiError::RateLimited(Some(Duration::from_secs(1))).to_string().contains("Wait 1 second,"));
+        assert!(
+            ApiError::RateLimited(Some(Duration::from_secs(1)))
+                .to_string()
+                .contains("Wait 1 second,")
+        );
         assert!(error.is_retryable_read());
     }
 

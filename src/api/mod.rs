@@ -5,7 +5,7 @@ mod cases;
 mod client;
 mod error;
 
-pub use cases::{AssignRequest, ChangeStatusRequest};
 pub(crate) use cases::PATH_SEGMENT;
+pub use cases::{AssignRequest, ChangeStatusRequest};
 pub use client::{ApiClient, ClientSettings, Credentials, RequestKind};
 pub use error::{ApiError, UnauthorizedReason, ValidationProblem, field_key, parse_retry_after};

@@ -178,7 +178,10 @@ fn AssignDialog(state: CaseState, case: Memo<OmniumCase>) -> impl IntoView {
     let on_user_id = move |event: leptos::ev::Event| {
         let typed = event_target_value(&event);
 
-        if typed.trim() != current_id && name.get_untracked() == current_name && !current_name.is_empty() {
+        if typed.trim() != current_id
+            && name.get_untracked() == current_name
+            && !current_name.is_empty()
+        {
             name.set(String::new());
         }
 
