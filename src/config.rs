@@ -196,7 +196,7 @@ impl RuntimeConfig {
         format!("{}{app_path}", self.router_base())
     }
 
-    /// The fetch layer's settings.
+    /// Builds the fetch layer's settings.
     pub fn client_settings(&self) -> ClientSettings {
         ClientSettings {
             base_url: self.api_base_url.trim().to_owned(),
@@ -205,7 +205,7 @@ impl RuntimeConfig {
         }
     }
 
-    /// The portal link for a related id, when a template exists for its kind.
+    /// Builds the portal link for a related id when a template exists for its kind.
     pub fn related_link(&self, kind: &str, id: &str) -> Option<String> {
         let template = self.link_templates.get(kind)?;
         let encoded =

@@ -7,14 +7,14 @@ use serde::Deserialize;
 
 use crate::model::normalize_keys;
 
-/// Why the API (or this app, before sending) turned the token down.
+/// Reason a token was rejected, by the API or by this app before sending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnauthorizedReason {
     /// No token is available: the agent has not signed in.
     Missing,
     /// The token's `exp` has passed, so it was not sent.
     Expired,
-    /// The API answered 401.
+    /// The API responded with 401.
     Rejected,
 }
 
@@ -103,7 +103,7 @@ impl ApiError {
         )
     }
 
-    /// The delay the API asked for, if any.
+    /// Returns the delay the API requested in `Retry-After`, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             ApiError::RateLimited(delay) => *delay,
@@ -200,7 +200,7 @@ fn server_message(status: u16, detail: Option<&str>) -> String {
 }
 
 fn unexpected_message(status: u16, detail: Option<&str>) -> String {
-    let mut message = format!("The Omnium API answered with an unexpected HTTP {status}.");
+    let mut message = format!("The Omnium API returned an unexpected HTTP {status}.");
 
     if let Some(detail) = detail {
         message.push_str(&format!(" It said: {detail}."));
@@ -221,7 +221,7 @@ struct ProblemDetails {
     errors: Option<serde_json::Value>,
 }
 
-/// The longest text taken from an error body into a message.
+/// Maximum number of characters of error-body text taken into a message.
 const MAX_DETAIL_CHARS: usize = 200;
 
 impl ProblemDetails {

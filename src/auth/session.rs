@@ -58,7 +58,7 @@ pub struct Session {
     roles: StoredValue<RoleSettings>,
     source: StoredValue<TokenSourceKind>,
     storage: StoredValue<TokenStorage>,
-    /// Set after the API answered 403 to a write: admin actions hide.
+    /// Set after the API responded 403 to a write, which hides admin actions.
     downgraded: RwSignal<bool>,
     /// Set when the API turned the token down and no fresh one came: the
     /// shell asks the agent to sign in over the current page.
@@ -87,12 +87,12 @@ impl Session {
         self.source.get_value()
     }
 
-    /// The current token, tracked.
+    /// Returns the current token; tracked.
     pub fn token(&self) -> Option<String> {
         self.token.get()
     }
 
-    /// The current token's claims, tracked.
+    /// Returns the current token's claims; tracked.
     pub fn claims(&self) -> Option<TokenClaims> {
         self.token
             .with(|token| token.as_deref().and_then(decode_claims))
@@ -214,7 +214,7 @@ impl Credentials for Session {
     }
 }
 
-/// The answer of a token endpoint that returns JSON.
+/// Body of a token endpoint that returns JSON.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -259,7 +259,10 @@ async fn fetch_endpoint_token(url: &str) -> Option<String> {
     let response = match response {
         Ok(response) if response.ok() => response,
         Ok(response) => {
-            leptos::logging::warn!("The token endpoint answered HTTP {}.", response.status());
+            leptos::logging::warn!(
+                "The token endpoint returned HTTP {}; no token was stored.",
+                response.status()
+            );
             return None;
         }
         Err(_) => {
