@@ -59,7 +59,7 @@ pub fn use_app() -> AppContext {
     expect_context::<AppContext>()
 }
 
-/// The app: the shell around the routes.
+/// Renders the app: the shell around the routes.
 #[component]
 pub fn App(config: RuntimeConfig, host: Option<HostBridge>) -> impl IntoView {
     let session = Session::new(
@@ -251,7 +251,7 @@ fn NoCaseAccess() -> impl IntoView {
     }
 }
 
-/// The dialog over the current page when the API rejected the token.
+/// Renders the dialog over the current page when the API rejected the token.
 #[component]
 fn SignInAgainDialog() -> impl IntoView {
     let session = use_app().session;
@@ -305,7 +305,7 @@ fn NavigationAnnouncer() -> impl IntoView {
     });
 }
 
-/// The shown configuration problem, instead of a blank page.
+/// Renders a configuration problem instead of a blank page.
 #[component]
 pub fn ConfigProblem(problem: ConfigError) -> impl IntoView {
     view! {

@@ -28,7 +28,7 @@ pub struct RuntimeConfig {
     /// The tenant's statuses in flow order; free values stay possible.
     #[serde(default = "default_statuses")]
     pub statuses: Vec<String>,
-    /// The status that closes a case; moving there asks for confirmation.
+    /// The status that closes a case. Moving a case there needs a confirmation.
     #[serde(default = "default_closed_status")]
     pub closed_status: String,
     #[serde(default = "default_priorities")]
@@ -185,8 +185,8 @@ impl RuntimeConfig {
         Ok(())
     }
 
-    /// The router's base: the base path without its trailing slash, and
-    /// empty for the root (the router joins paths onto it).
+    /// Returns the router's base: the base path without its trailing slash,
+    /// and empty for the root, because the router joins paths onto it.
     pub fn router_base(&self) -> String {
         self.base_path.trim_end_matches('/').to_owned()
     }

@@ -54,7 +54,7 @@ impl HostBridge {
     }
 
     /// In an iframe whose token source is the host, listens for tokens from
-    /// the allowed parent origins and asks for one at start and after a 401.
+    /// the allowed parent origins and requests one at start and after a 401.
     pub fn connect_parent(session: Session, allowed_origins: Vec<String>) {
         if session.source() != TokenSourceKind::Host || !cfg!(target_arch = "wasm32") {
             return;

@@ -332,7 +332,7 @@ async fn leaving_the_owner_aborts() {
     });
 
     // One executor tick polls the task up to its fetch, which registers the
-    // abort on the owner; disposing of the owner then is what leaving a page does.
+    // abort on the owner. Disposing of the owner then does what leaving a page does.
     leptos::task::tick().await;
     owner.cleanup();
     let _ = done.await;

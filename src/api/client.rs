@@ -21,10 +21,10 @@ pub trait Credentials {
     /// and the request may be sent again.
     fn refresh(&self) -> Pin<Box<dyn Future<Output = bool>>>;
 
-    /// Records that the API answered 401 and no fresh token could be had.
+    /// Records that the API responded 401 and no fresh token was available.
     fn unauthorized(&self, reason: UnauthorizedReason);
 
-    /// Records that the API answered 403, which means the token lacks admin
+    /// Records that the API responded 403, which means the token lacks admin
     /// access whatever its claims seemed to say.
     fn forbidden(&self);
 }
@@ -88,7 +88,7 @@ impl ApiClient {
         &self.settings
     }
 
-    /// Sends one request and decodes a JSON answer.
+    /// Sends one request and decodes the JSON response.
     pub(crate) async fn request_json<T: DeserializeOwned>(
         &self,
         method: &'static str,

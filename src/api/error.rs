@@ -18,7 +18,7 @@ pub enum UnauthorizedReason {
     Rejected,
 }
 
-/// A 400 answer: the title and the messages per field from a problem-details
+/// A 400 response: the title and the messages per field from a problem-details
 /// body, keyed by the field's camelCase name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ValidationProblem {
@@ -70,7 +70,7 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// Maps a non-success answer to an error. The body is read only for a
+    /// Maps a non-success response to an error. The body is read only for a
     /// problem-details title, detail and field errors, or an HTML title, and
     /// none of it is kept beyond those short texts.
     pub fn from_response(status: u16, retry_after: Option<&str>, body: &str) -> ApiError {
@@ -291,7 +291,7 @@ pub fn field_key(raw: &str) -> String {
 }
 
 /// A short text from a non-JSON body: an HTML page's `<title>`, or the first
-/// line of plain text. Gateways answer 502 and 504 this way.
+/// line of plain text. Gateways send 502 and 504 this way.
 fn text_summary(body: &str) -> Option<String> {
     let body = body.trim();
 

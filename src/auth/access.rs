@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::jwt::decode_claims;
 
-/// What the agent may do with cases.
+/// Level of access to cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AccessLevel {
     /// No case access: the token carries roles, none of them for cases.

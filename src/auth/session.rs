@@ -12,8 +12,8 @@ use super::access::{AccessLevel, RoleSettings, access_level};
 use super::jwt::{TokenClaims, decode_claims};
 use crate::api::{Credentials, UnauthorizedReason};
 
-/// How the deployment hands the app a token. The browser never holds
-/// Omnium's client secret, so the app only ever receives ready tokens.
+/// Source of the app's tokens. The browser never has Omnium's client
+/// secret, so the app only ever receives ready tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
 pub enum TokenSourceKind {
@@ -27,11 +27,11 @@ pub enum TokenSourceKind {
     Host,
 }
 
-/// Where a token is kept between page loads.
+/// Storage area for a token between page loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TokenStorage {
-    /// Only in memory: a reload asks for a token again.
+    /// Only in memory, so a reload requests a token again.
     #[default]
     Memory,
     /// `sessionStorage`: survives reloads, not the closing of the tab.

@@ -188,7 +188,7 @@ pub struct OmniumComment {
     pub extra: Map<String, Value>,
 }
 
-/// Which stream a note belongs to. The list a note sits in decides it, not the
+/// Stream a note belongs to. The list a note sits in decides it, not the
 /// note's own `type`, because that list is what the customer can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommentKind {

@@ -14,19 +14,19 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Answers one request; returning `undefined` sends a 404. */
+/** Handles one request; returning `undefined` sends a 404. */
 export type Handler = (
   request: http.IncomingMessage,
 ) => { status?: number; headers?: Record<string, string>; body: string } | undefined;
 
-/** Starts a server on a free loopback port that answers with `handler`. */
+/** Starts a server on a free loopback port that responds with `handler`. */
 export async function startServer(handler: Handler): Promise<TestServer> {
   const requests: string[] = [];
   const server = http.createServer((request, response) => {
     requests.push(`${request.method} ${request.url}`);
 
-    // Browsers ask every origin for an icon; an empty answer keeps a 404
-    // out of the console.
+    // Browsers request an icon from every origin, and an empty response
+    // keeps a 404 out of the console.
     if (request.url === '/favicon.ico') {
       response.writeHead(204);
       response.end();
