@@ -419,6 +419,39 @@ test.describe('list', () => {
     await expect(page.getByLabel('Per page')).toHaveValue(String(PAGE_SIZE));
     await expect(page.getByLabel('Created from')).toHaveValue('');
     await expect(page.getByLabel('Include deleted cases')).not.toBeChecked();
+
+    const notes = page.getByRole('status').filter({ hasText: 'were not used' }).getByRole('listitem');
+    await expect(notes).toHaveText([
+      /“sort=Sideways” is not a sort order/,
+      /“size=1000” is not a page size from 1 to 100, so 20 cases/,
+      /“from=2026-02-30” is not a date/,
+      /“deleted=maybe” is neither 1 nor 0/,
+      /“page=zero” is not a page number/,
+    ]);
+
+    // Changing the view writes a clean address, and the notes go with it.
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect(page).toHaveURL(/\/cases\?page=2$/);
+    await expect(notes).toHaveCount(0);
+    expectNoConsoleErrors();
+  });
+
+  test('list offers to swap a reversed date range', async ({ page, sandbox, expectNoConsoleErrors }) => {
+    await signIn(page, sandbox.appUrl, sandbox.tokens.admin);
+    await page.goto(listUrl(sandbox, '?from=2026-03-10&to=2026-03-01'));
+
+    const notice = page.getByRole('status').filter({ hasText: 'no case can match' });
+    await expect(notice).toContainText('“Created from” date is after the “Created to” date');
+
+    const swapped = nextSearch(page, (body) => Date.parse(body.dateFrom ?? '') < Date.parse(body.dateTo ?? ''));
+    await notice.getByRole('button', { name: 'Swap the dates' }).click();
+    await expect(page).toHaveURL(/\?from=2026-03-01&to=2026-03-10$/);
+    const body = searchBody(await swapped);
+    expect(Date.parse(body.dateFrom ?? '')).toBe(await localInstant(page, '2026-03-01', '00:00:00'));
+    expect(Date.parse(body.dateTo ?? '')).toBe(await localInstant(page, '2026-03-10', '23:59:59.999'));
+    await expect(page.getByLabel('Created from')).toHaveValue('2026-03-01');
+    await expect(page.getByLabel('Created to')).toHaveValue('2026-03-10');
+    await expect(notice).toHaveCount(0);
     expectNoConsoleErrors();
   });
 
@@ -622,6 +655,9 @@ test.describe('list result window', () => {
     // A hand-made URL past the window lands on the last page the API serves.
     await page.goto(listUrl(sandbox, '?size=100&page=150'));
     await expectRowsLike(page, sandbox, { sortOrder: 'CreatedDescending', page: 100, take: 100 });
+    await expect(page.getByRole('status').filter({ hasText: 'were not used' })).toContainText(
+      '“page=150” is past the last page the API serves at 100 per page, so page 101 is shown.',
+    );
     expectNoConsoleErrors();
   });
 });

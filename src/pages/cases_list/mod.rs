@@ -17,7 +17,9 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use self::filters::CaseFilters;
 use self::loader::{Loaded, SearchLoader};
-use self::query::{QueryDefaults, parse_query, query_string};
+use self::query::{
+    QueryDefaults, dates_reversed, parse_query, query_notes, query_string, with_dates_swapped,
+};
 use self::results::{Results, ResultsToolbar, case_path};
 use self::shortcuts::{Shortcut, ShortcutHelp, move_selection, reveal_row};
 use crate::app::use_app;
@@ -62,6 +64,14 @@ pub fn CasesPage() -> impl IntoView {
             ..NavigateOptions::default()
         };
         navigate.with_value(|navigate| navigate(&path, options));
+    });
+
+    // A hand-edited or outdated link may carry values the list cannot use.
+    // Saying which ones were ignored explains a view that differs from it.
+    let notes = Memo::new(move |_| {
+        location
+            .search
+            .with(|search| query_notes(search, defaults, &Local))
     });
 
     let loader = SearchLoader::start(request);
@@ -153,6 +163,8 @@ pub fn CasesPage() -> impl IntoView {
 
             <CaseFilters request=request on_change=show search_input=search_input />
 
+            <QueryNotes notes=notes request=request on_change=show />
+
             <ResultsToolbar request=request loader=loader on_change=show />
 
             <div class="progress-slot">
@@ -173,5 +185,39 @@ pub fn CasesPage() -> impl IntoView {
                 <ShortcutHelp on_close=close_help />
             </Show>
         </section>
+    }
+}
+
+/// Explains link values the list ignored or corrected, and a date range
+/// that ends before it starts, with a way to swap it.
+#[component]
+fn QueryNotes(
+    /// Messages about ignored or corrected URL values.
+    notes: Memo<Vec<String>>,
+    /// The request the URL describes.
+    request: Memo<OmniumCaseSearchRequest>,
+    /// Called with the request to show next.
+    on_change: Callback<OmniumCaseSearchRequest>,
+) -> impl IntoView {
+    let reversed = Memo::new(move |_| request.with(dates_reversed));
+    let swap_dates = move |_| on_change.run(with_dates_swapped(&request.get_untracked(), &Local));
+
+    view! {
+        <Show when=move || notes.with(|notes| !notes.is_empty())>
+            <div class="alert query-notes" role="status">
+                <p>"Some values in this page's address were not used:"</p>
+                <ul>
+                    {move || notes.get().into_iter().map(|note| view! { <li>{note}</li> }).collect_view()}
+                </ul>
+            </div>
+        </Show>
+        <Show when=move || reversed.get()>
+            <div class="alert query-notes" role="status">
+                <p>"The “Created from” date is after the “Created to” date, so no case can match."</p>
+                <button type="button" class="button" on:click=swap_dates>
+                    "Swap the dates"
+                </button>
+            </div>
+        </Show>
     }
 }

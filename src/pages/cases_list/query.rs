@@ -31,6 +31,9 @@ const SIZE: &str = "size";
 /// The date format of `from` and `to`, as `<input type="date">` writes it.
 const DATE_FORMAT: &str = "%Y-%m-%d";
 
+/// The longest URL value a note quotes in full, in characters.
+const NOTE_VALUE_CHARS: usize = 40;
+
 /// Characters written as they are in a query value (RFC 3986 unreserved).
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -71,52 +74,97 @@ pub fn parse_query<Tz: TimeZone>(
     defaults: QueryDefaults,
     zone: &Tz,
 ) -> OmniumCaseSearchRequest {
-    let mut request = defaults.request();
-    let mut page_number = None;
+    parse_query_with_notes(search, defaults, zone).0
+}
 
-    for (key, value) in decode_pairs(search) {
+/// Lists the parameters of a URL query string that were ignored or
+/// corrected, each saying what was wrong and what the list shows instead.
+/// Parameters the list does not know are not listed, because a portal may
+/// add its own to the link.
+pub fn query_notes<Tz: TimeZone>(search: &str, defaults: QueryDefaults, zone: &Tz) -> Vec<String> {
+    parse_query_with_notes(search, defaults, zone).1
+}
+
+fn parse_query_with_notes<Tz: TimeZone>(
+    search: &str,
+    defaults: QueryDefaults,
+    zone: &Tz,
+) -> (OmniumCaseSearchRequest, Vec<String>) {
+    let mut request = defaults.request();
+    let mut notes = Vec::new();
+    let mut page_parameter = None;
+
+    for (key, full_value) in decode_pairs(search) {
+        // Notes quote the value, shortened so a pasted blob stays readable.
+        let value = shorten(&full_value, NOTE_VALUE_CHARS);
+        let value = value.as_str();
         match key.as_str() {
-            TEXT => request.search_text = non_blank(&value),
-            STATUS => request.status = non_blank(&value),
-            PRIORITY => request.priority = non_blank(&value),
-            ASSIGNEE => request.assigned_to_user_id = non_blank(&value),
-            CUSTOMER => request.customer_id = non_blank(&value),
-            ORDER => request.order_id = non_blank(&value),
-            TAG => add_tag(&mut request.tags, &value),
-            FROM => {
-                if let Some(date) = parse_date(&value) {
+            TEXT => request.search_text = non_blank(&full_value),
+            STATUS => request.status = non_blank(&full_value),
+            PRIORITY => request.priority = non_blank(&full_value),
+            ASSIGNEE => request.assigned_to_user_id = non_blank(&full_value),
+            CUSTOMER => request.customer_id = non_blank(&full_value),
+            ORDER => request.order_id = non_blank(&full_value),
+            TAG => add_tag(&mut request.tags, &full_value),
+            FROM | TO => {
+                let Some(date) = parse_date(&full_value) else {
+                    notes.push(format!(
+                        "“{key}={value}” is not a date in the form YYYY-MM-DD, so it was ignored."
+                    ));
+                    continue;
+                };
+                if key == FROM {
                     request.date_from = start_of_day(date, zone);
-                }
-            }
-            TO => {
-                if let Some(date) = parse_date(&value) {
+                } else {
                     request.date_to = end_of_day(date, zone);
                 }
             }
-            DELETED => request.include_deleted = matches!(value.trim(), "1" | "true"),
-            SORT => {
-                if let Some(order) = SortOrder::from_wire_name(value.trim()) {
-                    request.sort_order = Some(order);
-                }
-            }
-            SIZE => {
-                if let Some(take) =
-                    parse_number(&value).filter(|take| (1..=MAX_TAKE).contains(take))
-                {
-                    request.take = take;
-                }
-            }
-            PAGE => page_number = parse_number(&value).filter(|page| *page >= 1),
+            DELETED => match full_value.trim() {
+                "1" | "true" => request.include_deleted = true,
+                "" | "0" | "false" => request.include_deleted = false,
+                _ => notes.push(format!(
+                    "“deleted={value}” is neither 1 nor 0, so deleted cases are left out."
+                )),
+            },
+            SORT => match SortOrder::from_wire_name(full_value.trim()) {
+                Some(order) => request.sort_order = Some(order),
+                None => notes.push(format!(
+                    "“sort={value}” is not a sort order, so the newest cases come first."
+                )),
+            },
+            SIZE => match parse_number(&full_value).filter(|take| (1..=MAX_TAKE).contains(take)) {
+                Some(take) => request.take = take,
+                None => notes.push(format!(
+                    "“size={value}” is not a page size from 1 to {MAX_TAKE}, so {} cases are shown per page.",
+                    defaults.take
+                )),
+            },
+            PAGE => page_parameter = Some((parse_number(&full_value), value.to_owned())),
             _ => {}
         }
     }
 
     // The page is applied last because its limit depends on the page size.
-    if let Some(number) = page_number {
-        request.page = (number - 1).min(max_page(request.take));
+    if let Some((number, value)) = page_parameter {
+        match number.filter(|page| *page >= 1) {
+            Some(number) => {
+                let last = max_page(request.take);
+                request.page = (number - 1).min(last);
+                if number - 1 > last {
+                    notes.push(format!(
+                        "“page={value}” is past the last page the API serves at {} per page, so page {} is shown.",
+                        request.take,
+                        last + 1
+                    ));
+                }
+            }
+            None => notes.push(format!(
+                "“page={value}” is not a page number from 1 up, so the first page is shown."
+            )),
+        }
     }
 
-    request
+    (request, notes)
 }
 
 /// Writes a search request as a URL query string starting with `?`, or an
@@ -307,6 +355,33 @@ pub fn next_sort(current: SortOrder, field: SortField) -> SortOrder {
     SortOrder { field, ascending }
 }
 
+/// Tells whether the date range ends before it starts, which no case can match.
+pub fn dates_reversed(request: &OmniumCaseSearchRequest) -> bool {
+    match (request.date_from, request.date_to) {
+        (Some(from), Some(to)) => from > to,
+        _ => false,
+    }
+}
+
+/// Returns the request with its two dates exchanged, each still covering a
+/// whole day in `zone`, on the first page.
+pub fn with_dates_swapped<Tz: TimeZone>(
+    current: &OmniumCaseSearchRequest,
+    zone: &Tz,
+) -> OmniumCaseSearchRequest {
+    let day = |value: Option<DateTime<Utc>>| value.map(|value| local_date(value, zone));
+    let (Some(first_day), Some(last_day)) = (day(current.date_to), day(current.date_from)) else {
+        return current.clone();
+    };
+
+    OmniumCaseSearchRequest {
+        date_from: start_of_day(first_day, zone),
+        date_to: end_of_day(last_day, zone),
+        page: 0,
+        ..current.clone()
+    }
+}
+
 /// Returns the last zero-based page the API serves for this page size. The
 /// API rejects a search whose `take * page` exceeds the result window.
 pub fn max_page(take: u32) -> u32 {
@@ -444,6 +519,14 @@ fn add_tag(tags: &mut Vec<String>, tag: &str) {
     }
 }
 
+/// Cuts `text` to `max_chars` characters, marking the cut with an ellipsis.
+fn shorten(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 fn parse_number(text: &str) -> Option<u32> {
     text.trim().parse().ok()
 }
@@ -569,6 +652,71 @@ mod tests {
         );
 
         assert_eq!(request, DEFAULTS.request());
+    }
+
+    #[test]
+    fn notes_name_each_ignored_value() {
+        let notes = query_notes(
+            "?sort=newest&size=100000&from=2026-13-01&deleted=yes&page=abc&unknown=1",
+            DEFAULTS,
+            &Utc,
+        );
+
+        assert_eq!(notes.len(), 5);
+        assert!(notes[0].contains("“sort=newest”"));
+        assert!(notes[1].contains("“size=100000”"));
+        assert!(notes[1].contains("20 cases are shown per page"));
+        assert!(notes[2].contains("“from=2026-13-01”"));
+        assert!(notes[3].contains("“deleted=yes”"));
+        assert!(notes[4].contains("“page=abc”"));
+    }
+
+    #[test]
+    fn notes_name_page_past_window() {
+        let notes = query_notes("?size=100&page=500", DEFAULTS, &Utc);
+
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("“page=500”"));
+        assert!(notes[0].contains("page 101 is shown"));
+    }
+
+    #[test]
+    fn notes_empty_for_valid_query() {
+        let query = "?q=parcel&status=Open&tag=vip&from=2026-01-05&to=2026-02-28\
+                     &deleted=1&sort=ChangedAscending&page=4&size=50&utm_source=portal";
+
+        assert!(query_notes(query, DEFAULTS, &Utc).is_empty());
+        assert!(query_notes("", DEFAULTS, &Utc).is_empty());
+    }
+
+    #[test]
+    fn notes_shorten_long_values() {
+        let long = "x".repeat(500);
+        let notes = query_notes(&format!("?sort={long}"), DEFAULTS, &Utc);
+
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].chars().count() < 120);
+        assert!(notes[0].contains('…'));
+    }
+
+    #[test]
+    fn reversed_dates_are_detected() {
+        assert!(dates_reversed(&parse("?from=2026-03-10&to=2026-03-01")));
+        assert!(!dates_reversed(&parse("?from=2026-03-01&to=2026-03-01")));
+        assert!(!dates_reversed(&parse("?from=2026-03-10")));
+    }
+
+    #[test]
+    fn swapped_dates_cover_both_days() {
+        let zone = oslo_winter();
+        let reversed = parse_query("?from=2026-03-10&to=2026-03-01&page=3", DEFAULTS, &zone);
+        let swapped = with_dates_swapped(&reversed, &zone);
+
+        assert_eq!(
+            query_string(&swapped, DEFAULTS, &zone),
+            "?from=2026-03-01&to=2026-03-10"
+        );
+        assert!(!dates_reversed(&swapped));
     }
 
     #[test]
