@@ -169,7 +169,7 @@ impl RuntimeConfig {
             let valid = (origin.starts_with("https://") || origin.starts_with("http://"))
                 && !origin
                     .trim_end_matches('/')
-                    .contains(|c| c == '?' || c == '#')
+                    .contains(['?', '#'])
                 && origin.matches('/').count() == 2;
 
             if !valid {
