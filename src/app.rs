@@ -11,8 +11,10 @@ use leptos_router::path;
 
 use crate::api::{ApiClient, UnauthorizedReason};
 use crate::auth::{AccessLevel, Session, TokenSourceKind};
+use crate::components::dialog::Dialog;
 use crate::components::header::Header;
 use crate::components::sign_in_form::SignInForm;
+use crate::components::sign_out_button::SignOutButton;
 use crate::config::{ConfigError, RuntimeConfig};
 use crate::pages::case_detail::CaseDetailPage;
 use crate::pages::case_form::{EditCasePage, NewCasePage};
@@ -42,6 +44,25 @@ impl AppContext {
     /// Turns an app path (`/cases/42`) into a link under the base path.
     pub fn href(&self, app_path: &str) -> String {
         self.config.with_value(|config| config.href(app_path))
+    }
+
+    /// Signs the agent out. Their form drafts are removed from this browser
+    /// first, so the next person at a shared desk cannot read unsent case
+    /// text, and then the token is cleared. An expired or rejected token
+    /// does not lead here, so an agent who signs in again finds the drafts.
+    pub fn sign_out(&self) {
+        crate::pages::case_form::remove_user_drafts(self.user_id().as_deref());
+        self.session.sign_out();
+    }
+
+    /// Counts the signed-in agent's form drafts kept in this browser, which
+    /// signing out deletes.
+    pub fn draft_count(&self) -> usize {
+        crate::pages::case_form::user_draft_keys(self.user_id().as_deref()).len()
+    }
+
+    fn user_id(&self) -> Option<String> {
+        untrack(|| self.session.claims()).and_then(|claims| claims.user_id)
     }
 
     /// Tells the embedding page about something the agent did.
@@ -237,8 +258,6 @@ fn WaitingForToken() -> impl IntoView {
 /// Shown when the token carries roles but none for cases.
 #[component]
 fn NoCaseAccess() -> impl IntoView {
-    let session = use_app().session;
-
     view! {
         <section class="notice-page" role="alert">
             <h1>"No case access"</h1>
@@ -246,12 +265,14 @@ fn NoCaseAccess() -> impl IntoView {
                 "Your access token does not grant access to cases. Ask an Omnium administrator for "
                 "the CaseRead role (to read cases) or CaseAdmin (to work on them), then sign in again."
             </p>
-            <button type="button" class="button" on:click=move |_| session.sign_out()>"Sign out"</button>
+            <SignOutButton class="button" />
         </section>
     }
 }
 
 /// Renders the dialog over the current page when the API rejected the token.
+/// It closes once a new token is stored, and the page underneath keeps its
+/// state, so the agent can retry what failed.
 #[component]
 fn SignInAgainDialog() -> impl IntoView {
     let session = use_app().session;
@@ -261,14 +282,16 @@ fn SignInAgainDialog() -> impl IntoView {
         _ => "Omnium did not accept your access token.",
     };
 
+    // Escape and the backdrop do nothing, because without a token no request
+    // can succeed. The only way out is signing in (or reloading the page),
+    // and focus stays inside as in every other dialog.
+    let stay_open = Callback::new(|_| ());
+
     view! {
-        <div class="dialog-backdrop">
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="sign-in-again-title">
-                <h2 id="sign-in-again-title">"Sign in again"</h2>
-                <p>{reason} " Sign in to continue; everything on this page is kept."</p>
-                <SignInForm on_signed_in=Callback::new(|_| ()) />
-            </div>
-        </div>
+        <Dialog title="Sign in again" on_close=stay_open>
+            <p>{reason} " Sign in to continue; everything on this page is kept."</p>
+            <SignInForm on_signed_in=Callback::new(|_| ()) />
+        </Dialog>
     }
 }
 

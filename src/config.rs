@@ -167,9 +167,7 @@ impl RuntimeConfig {
 
         for origin in &self.allowed_parent_origins {
             let valid = (origin.starts_with("https://") || origin.starts_with("http://"))
-                && !origin
-                    .trim_end_matches('/')
-                    .contains(['?', '#'])
+                && !origin.trim_end_matches('/').contains(['?', '#'])
                 && origin.matches('/').count() == 2;
 
             if !valid {

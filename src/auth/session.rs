@@ -138,7 +138,9 @@ impl Session {
         self.token.set(Some(token));
     }
 
-    /// Forgets the token everywhere it was kept.
+    /// Forgets the token everywhere it was kept. The sign-out buttons call
+    /// [`AppContext::sign_out`](crate::app::AppContext::sign_out), which
+    /// also removes the agent's form drafts.
     pub fn sign_out(&self) {
         write_stored(self.storage.get_value(), None);
         self.downgraded.set(false);

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::sign_out_button::SignOutButton;
 use crate::app::use_app;
 use crate::auth::AccessLevel;
 use crate::text::format_duration_ms;
@@ -54,9 +55,7 @@ pub fn Header() -> impl IntoView {
                     <span class="token-time" title="Time until your access token expires">
                         {time_left}
                     </span>
-                    <button type="button" class="button button-quiet" on:click=move |_| session.sign_out()>
-                        "Sign out"
-                    </button>
+                    <SignOutButton class="button button-quiet" />
                 </div>
             </Show>
         </header>

@@ -8,3 +8,4 @@ pub mod header;
 pub mod keyboard;
 pub mod relative_time;
 pub mod sign_in_form;
+pub mod sign_out_button;

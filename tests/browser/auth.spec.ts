@@ -119,6 +119,56 @@ test('expired stored token asks to sign in again', async ({ page }) => {
   }
 });
 
+test('sign-in-again dialog traps focus', async ({ page, sandbox, consoleErrors, expectNoConsoleErrors }) => {
+  consoleErrors.allow(/status of 401/);
+  await signIn(page, sandbox.appUrl, sandbox.tokens.admin);
+  await page.getByRole('table', { name: 'Cases' }).locator('tbody tr').first().getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+
+  // The next read is turned down, as when the token expires mid-work.
+  await sandbox.setFaults([{ route: 'get', status: 401, rate: 1, count: 1 }]);
+  const note = page.getByLabel('New internal note');
+  await note.fill('Refund approved by phone.');
+  await note.press('Control+Enter');
+
+  const dialog = page.getByRole('dialog', { name: 'Sign in again' });
+  const tokenField = dialog.getByLabel('Access token');
+  const signInButton = dialog.getByRole('button', { name: 'Sign in' });
+  await expect(dialog).toBeVisible();
+  await expect(tokenField).toBeFocused();
+
+  // With the field empty the button is disabled, so Tab has nowhere else to go.
+  for (const key of ['Tab', 'Tab', 'Shift+Tab']) {
+    await page.keyboard.press(key);
+    await expect(tokenField, `focus after ${key} with an empty field`).toBeFocused();
+  }
+
+  await tokenField.fill(sandbox.tokens.admin);
+  await page.keyboard.press('Tab');
+  await expect(signInButton).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(tokenField).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(signInButton).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(tokenField).toBeFocused();
+
+  // Without a token nothing can continue, so Escape leaves the dialog open.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeVisible();
+  await expect(tokenField).toBeFocused();
+  await expect(note).toHaveValue('Refund approved by phone.');
+
+  await signInButton.click();
+  await expect(dialog).toHaveCount(0);
+  await expect(note).toBeFocused();
+  await expect(note).toHaveValue('Refund approved by phone.');
+
+  await note.press('Control+Enter');
+  await expect(note).toHaveValue('');
+  expectNoConsoleErrors();
+});
+
 test('token endpoint is refreshed after a 401', async ({ page }) => {
   const rejected = await tokenWithWrongSignature();
   let sandboxOrigin = '';

@@ -3,7 +3,7 @@
  * looks like HTML, the status timeline, each admin action round-tripping
  * through the API, access rules and failures.
  */
-import type { Page } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 
 import { expect, startSandbox, test, type Sandbox } from './fixtures';
 import { jsString, startServer } from './hosts';
@@ -551,6 +551,92 @@ test('failed load offers a retry', async ({ page, sandbox, consoleErrors, expect
 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(seeded.subject);
   await expect(page.getByRole('alert')).toHaveCount(0);
+  expectNoConsoleErrors();
+});
+
+/**
+ * Follows a link to `href` from outside the app, as a portal page around
+ * the app would have one. The router handles such clicks like its own links.
+ */
+async function followLink(page: Page, href: string): Promise<void> {
+  await page.evaluate((target) => {
+    const link = document.createElement('a');
+    link.href = target;
+    link.textContent = 'Next case';
+    document.body.append(link);
+    link.click();
+    link.remove();
+  }, href);
+}
+
+test('case page never shows the previous case', async ({ page, sandbox, expectNoConsoleErrors }) => {
+  const cases = await allCases(sandbox);
+  const first = cases[0];
+  const second = cases.find((c) => c.subject !== first.subject);
+  expect(second, 'a second case with another subject').toBeDefined();
+  const [caseA, caseB] = [first, second!];
+  const pathA = `/cases/${encodeURIComponent(caseA.id)}`;
+  const pathB = `/cases/${encodeURIComponent(caseB.id)}`;
+
+  await openCase(page, sandbox.appUrl, sandbox.tokens.admin, caseB.id);
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toHaveText(caseB.subject);
+
+  // Records every heading text the page shows together with the address it
+  // shows it under.
+  await page.evaluate(() => {
+    const seen: { path: string; heading: string }[] = [];
+    const record = () => {
+      const headingElement = document.querySelector('.omnium-app main h1');
+      seen.push({ path: location.pathname, heading: headingElement?.textContent ?? '' });
+    };
+    new MutationObserver(record).observe(document.body, { childList: true, subtree: true, characterData: true });
+    (window as unknown as { headingsSeen: typeof seen }).headingsSeen = seen;
+  });
+  const headingsUnderB = async () => {
+    const seen = await page.evaluate(() => (window as unknown as { headingsSeen: { path: string; heading: string }[] }).headingsSeen);
+    return seen.filter((entry) => entry.path === pathB).map((entry) => entry.heading);
+  };
+
+  // Every read now takes long enough that the agent moves on while case A
+  // is still loading.
+  const loadsOfA: Request[] = [];
+  const finishedLoads = new Set<Request>();
+  const isLoadOfA = (request: Request) => new URL(request.url()).pathname === `/api/cases/${encodeURIComponent(caseA.id)}`;
+  page.on('request', (request) => {
+    if (isLoadOfA(request)) {
+      loadsOfA.push(request);
+    }
+  });
+  page.on('requestfinished', (request) => finishedLoads.add(request));
+  const latestLoadOfAFinished = () => finishedLoads.has(loadsOfA[loadsOfA.length - 1]);
+  await sandbox.setFaults([], [{ route: 'get', ms: 2_000 }]);
+
+  // A link from case B to case A, then one back to B while A loads.
+  await followLink(page, new URL(pathA.slice(1), sandbox.appUrl).toString());
+  await expect(page).toHaveURL(new RegExp(`${pathA}$`));
+  await expect.poll(() => loadsOfA.length).toBe(1);
+  await followLink(page, new URL(pathB.slice(1), sandbox.appUrl).toString());
+  await expect(page).toHaveURL(new RegExp(`${pathB}$`));
+  expect(latestLoadOfAFinished(), 'case A was still loading when the agent left it').toBe(false);
+  await expect(heading).toHaveText(caseB.subject);
+  expect(await headingsUnderB(), 'headings shown under the second case after a link').not.toContain(caseA.subject);
+
+  // Back to case A and forward to case B again while A loads.
+  await page.evaluate(() => {
+    (window as unknown as { headingsSeen: unknown[] }).headingsSeen.length = 0;
+  });
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`${pathA}$`));
+  await expect.poll(() => loadsOfA.length).toBe(2);
+  await page.goForward();
+  await expect(page).toHaveURL(new RegExp(`${pathB}$`));
+  expect(latestLoadOfAFinished(), 'case A was still loading when the agent went forward').toBe(false);
+  await expect(heading).toHaveText(caseB.subject);
+
+  const underB = await headingsUnderB();
+  expect(underB).toContain(caseB.subject);
+  expect(underB, 'headings shown under the second case after Back and Forward').not.toContain(caseA.subject);
   expectNoConsoleErrors();
 });
 

@@ -121,6 +121,13 @@ async function storedDraftKeys(page: Page): Promise<string[]> {
   return page.evaluate((prefix) => Object.keys(localStorage).filter((key) => key.startsWith(prefix)), DRAFT_PREFIX);
 }
 
+/** Returns the stored text of the draft under `key`. */
+async function storedDraft(page: Page, key: string): Promise<string> {
+  const text = await page.evaluate((draftKey) => localStorage.getItem(draftKey), key);
+  expect(text, `draft ${key}`).not.toBeNull();
+  return text!;
+}
+
 test.describe('in Oslo time', () => {
   // A zone away from UTC shows that the follow-up is entered in local time
   // and stored in UTC.
@@ -422,10 +429,57 @@ test('sign-in again keeps the form', async ({ page, sandbox }) => {
   await signInHere(page, sandbox.tokens.admin);
   await expect(dialog).toBeHidden();
 
+  // A rejected token is not a sign-out, so the draft stays in the browser.
+  const keys = await storedDraftKeys(page);
+  expect(keys).toHaveLength(1);
+  expect(await storedDraft(page, keys[0])).toContain('Written before the token lapsed');
+
   await expect(page.getByLabel('Subject')).toHaveValue('Written before the token lapsed');
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(page).toHaveURL(new RegExp(`/cases/${before.id}$`));
   expect((await getCase(sandbox, before.id)).subject).toBe('Written before the token lapsed');
+});
+
+test("sign-out removes the agent's drafts", async ({ page, sandbox }) => {
+  const before = await findCase(sandbox);
+  const path = `/cases/${before.id}/edit`;
+  await openEdit(page, sandbox, before);
+  await page.getByLabel('Subject').fill('Unsent text for this agent only');
+  await expect.poll(() => storedDraftKeys(page)).toHaveLength(1);
+
+  // The same agent's new-case draft goes too, but a colleague's draft stays.
+  const [editKey] = await storedDraftKeys(page);
+  const user = editKey.slice(DRAFT_PREFIX.length, editKey.indexOf('.case.'));
+  const newCaseKey = `${DRAFT_PREFIX}${user}.new`;
+  const colleagueKey = `${DRAFT_PREFIX}agent-grace.case.${before.id}`;
+  const draftText = await storedDraft(page, editKey);
+  await page.evaluate(
+    ([keys, text]) => keys.forEach((key) => localStorage.setItem(key, text)),
+    [[newCaseKey, colleagueKey], draftText] as const,
+  );
+
+  // Signing out asks first, counting this agent's two drafts only.
+  const signOut = page.getByRole('banner').getByRole('button', { name: 'Sign out' });
+  const confirm = page.getByRole('dialog', { name: 'Sign out and delete drafts?' });
+  await signOut.click();
+  await expect(confirm).toContainText('You have 2 unsaved form drafts in this browser.');
+  await expect(confirm.getByRole('button', { name: 'Stay signed in' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Stay signed in' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(page.getByLabel('Subject')).toHaveValue('Unsent text for this agent only');
+  expect((await storedDraftKeys(page)).sort()).toEqual([colleagueKey, editKey, newCaseKey].sort());
+
+  await signOut.click();
+  await confirm.getByRole('button', { name: 'Sign out and delete' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+
+  expect(await storedDraftKeys(page)).toEqual([colleagueKey]);
+
+  await signInHere(page, sandbox.tokens.admin);
+  await page.waitForURL((url) => url.pathname.endsWith(path));
+  await expect(page.getByLabel('Subject')).toHaveValue(before.subject);
+  await expect(page.getByText(/^Restored your unsaved draft/)).toHaveCount(0);
+  expect(await storedDraftKeys(page)).toEqual([colleagueKey]);
 });
 
 test('unsaved edits ask before in-app navigation', async ({ page, sandbox }) => {

@@ -102,6 +102,10 @@ pub struct CaseState {
     pub id: Memo<Option<CaseId>>,
     /// The case as last read or written.
     pub shown: RwSignal<Option<OmniumCase>>,
+    /// The route id of the last load taken in. A case or error loaded for
+    /// another id is never shown, so the previous case cannot appear under
+    /// the next case's address.
+    pub loaded_for: RwSignal<Option<CaseId>>,
     /// The error of the latest load.
     pub load_error: RwSignal<Option<ApiError>>,
     /// Set once this page deleted the case.
@@ -130,6 +134,7 @@ impl CaseState {
             app,
             id,
             shown: RwSignal::new(None),
+            loaded_for: RwSignal::new(None),
             load_error: RwSignal::new(None),
             deleted: RwSignal::new(None),
             busy: RwSignal::new(None),
@@ -155,6 +160,7 @@ impl CaseState {
     /// changes without the page being rebuilt.
     pub fn reset(self) {
         self.shown.set(None);
+        self.loaded_for.set(None);
         self.load_error.set(None);
         self.deleted.set(None);
         self.failure.set(None);
@@ -164,8 +170,20 @@ impl CaseState {
         self.internal_draft.set(String::new());
     }
 
-    /// Takes in the result of a load.
-    pub fn loaded(self, result: Result<OmniumCase, ApiError>) {
+    /// Takes in the result of loading the case `requested`. A result for an
+    /// id the route has since left is dropped.
+    pub fn loaded(self, requested: &CaseId, result: Result<OmniumCase, ApiError>) {
+        let still_current = self
+            .id
+            .with_untracked(|current| current.as_ref() == Some(requested));
+
+        // A newer load replaced this one, or the page is going away.
+        if !still_current || matches!(result, Err(ApiError::Aborted)) {
+            return;
+        }
+
+        self.loaded_for.set(Some(requested.clone()));
+
         match result {
             Ok(case) => {
                 self.shown.set(Some(case));
@@ -182,8 +200,6 @@ impl CaseState {
                     self.failure.set(None);
                 }
             }
-            // A newer load replaced this one, or the page is going away.
-            Err(ApiError::Aborted) => {}
             Err(ApiError::NotFound) => {
                 self.shown.set(None);
                 self.load_error.set(Some(ApiError::NotFound));
@@ -194,19 +210,16 @@ impl CaseState {
 
     /// Returns the page's overall state, tracked.
     pub fn view(self) -> PageView {
-        if self.deleted.with(Option::is_some) {
-            return PageView::Deleted;
-        }
+        let route_id = self.id.get();
+        let loaded_for = self.loaded_for.get();
 
-        if self.shown.with(Option::is_some) {
-            return PageView::Shown;
-        }
-
-        match self.load_error.get() {
-            Some(ApiError::NotFound) => PageView::NotFound,
-            Some(_) => PageView::Failed,
-            None => PageView::Loading,
-        }
+        page_view(&ViewInputs {
+            route_id: route_id.as_ref(),
+            loaded_for: loaded_for.as_ref(),
+            deleted: self.deleted.with(Option::is_some),
+            shown: self.shown.with(Option::is_some),
+            error: self.load_error.get(),
+        })
     }
 
     /// Opens a dialog, clearing an old failure so it does not show in it.
@@ -489,6 +502,45 @@ impl CaseState {
     }
 }
 
+/// What [`page_view`] decides from.
+#[derive(Debug, Clone, PartialEq)]
+struct ViewInputs<'a> {
+    /// The id in the route; `None` for a blank one.
+    route_id: Option<&'a CaseId>,
+    /// The route id of the last load taken in.
+    loaded_for: Option<&'a CaseId>,
+    deleted: bool,
+    shown: bool,
+    error: Option<ApiError>,
+}
+
+/// Decides what the page shows. Anything loaded for another id than the
+/// route's counts as not loaded yet, because the route changes before the
+/// page's state is reset and the previous case must not show in between.
+fn page_view(inputs: &ViewInputs) -> PageView {
+    let Some(route_id) = inputs.route_id else {
+        return PageView::NotFound;
+    };
+
+    if inputs.loaded_for != Some(route_id) {
+        return PageView::Loading;
+    }
+
+    if inputs.deleted {
+        return PageView::Deleted;
+    }
+
+    if inputs.shown {
+        return PageView::Shown;
+    }
+
+    match inputs.error {
+        Some(ApiError::NotFound) => PageView::NotFound,
+        Some(_) => PageView::Failed,
+        None => PageView::Loading,
+    }
+}
+
 /// Describes a failure for the log by its HTTP status or by what went wrong
 /// on the way. Messages are left out because they may quote the case's data.
 fn failure_kind(error: &ApiError) -> String {
@@ -506,5 +558,108 @@ fn failure_kind(error: &ApiError) -> String {
         ApiError::Timeout(_) => "timeout".to_owned(),
         ApiError::MalformedResponse(_) => "unreadable response".to_owned(),
         ApiError::Aborted => "aborted".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(text: &str) -> CaseId {
+        CaseId::new(text).unwrap()
+    }
+
+    #[test]
+    fn stale_case_is_hidden() {
+        let (a, b) = (id("case-a"), id("case-b"));
+
+        let view = page_view(&ViewInputs {
+            route_id: Some(&b),
+            loaded_for: Some(&a),
+            deleted: false,
+            shown: true,
+            error: None,
+        });
+
+        assert_eq!(view, PageView::Loading);
+    }
+
+    #[test]
+    fn stale_error_and_deletion_are_hidden() {
+        let (a, b) = (id("case-a"), id("case-b"));
+        let mut inputs = ViewInputs {
+            route_id: Some(&b),
+            loaded_for: Some(&a),
+            deleted: false,
+            shown: false,
+            error: Some(ApiError::NotFound),
+        };
+
+        assert_eq!(page_view(&inputs), PageView::Loading);
+
+        inputs.error = Some(ApiError::Network);
+        assert_eq!(page_view(&inputs), PageView::Loading);
+
+        inputs.error = None;
+        inputs.deleted = true;
+        assert_eq!(page_view(&inputs), PageView::Loading);
+    }
+
+    #[test]
+    fn nothing_loaded_yet_is_loading() {
+        let b = id("case-b");
+
+        let view = page_view(&ViewInputs {
+            route_id: Some(&b),
+            loaded_for: None,
+            deleted: false,
+            shown: false,
+            error: None,
+        });
+
+        assert_eq!(view, PageView::Loading);
+    }
+
+    #[test]
+    fn loads_for_route_id_decide_view() {
+        let b = id("case-b");
+        let loaded = |deleted, shown, error| ViewInputs {
+            route_id: Some(&b),
+            loaded_for: Some(&b),
+            deleted,
+            shown,
+            error,
+        };
+
+        assert_eq!(page_view(&loaded(false, true, None)), PageView::Shown);
+        assert_eq!(page_view(&loaded(true, false, None)), PageView::Deleted);
+        assert_eq!(
+            page_view(&loaded(false, false, Some(ApiError::NotFound))),
+            PageView::NotFound
+        );
+        assert_eq!(
+            page_view(&loaded(false, false, Some(ApiError::Network))),
+            PageView::Failed
+        );
+        // A retry clears the error and waits for the new response.
+        assert_eq!(page_view(&loaded(false, false, None)), PageView::Loading);
+        // A reload that failed while a case is shown keeps the case.
+        assert_eq!(
+            page_view(&loaded(false, true, Some(ApiError::Network))),
+            PageView::Shown
+        );
+    }
+
+    #[test]
+    fn blank_route_id_is_not_found() {
+        let view = page_view(&ViewInputs {
+            route_id: None,
+            loaded_for: None,
+            deleted: false,
+            shown: false,
+            error: None,
+        });
+
+        assert_eq!(view, PageView::NotFound);
     }
 }

@@ -1,12 +1,14 @@
 //! `/cases/:id`: one case at a glance, and the quick actions agents take on
 //! it all day.
 //!
-//! [`controller`] contains the page's state and sends its writes; the other
-//! modules draw one part of the case each.
+//! [`controller`] contains the page's state and sends its writes, and
+//! [`loader`] reads the case. The other modules draw one part of the case
+//! each.
 
 mod actions;
 mod controller;
 mod facts;
+mod loader;
 mod notes;
 mod properties;
 mod related;
@@ -50,46 +52,10 @@ pub fn CaseDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|params| params.get("id")).and_then(CaseId::new));
     let state = CaseState::new(app, id);
-
-    let resource = LocalResource::new(move || {
-        // Read so that signing in again (a new token) loads the case again.
-        let _token = app.session.token();
-        let id = id.get();
-        let client = app.client();
-
-        async move {
-            match id {
-                Some(id) => client.get_case(&id).await,
-                None => Err(crate::api::ApiError::NotFound),
-            }
-        }
-    });
-
-    Effect::new(move |_| {
-        if let Some(result) = resource.get() {
-            state.loaded(result);
-        }
-    });
-
-    // The router keeps this page when only the id changes (one case linked
-    // from another), so the previous case's state is dropped by hand.
-    Effect::new(move |previous: Option<Option<CaseId>>| {
-        let current = id.get();
-
-        if previous.is_some_and(|previous| previous != current) {
-            state.reset();
-        }
-
-        current
-    });
+    let retry = loader::start(state);
 
     listen_for_shortcuts(state);
 
-    // Clearing the error first shows "Loading" again while the retry runs.
-    let retry = Callback::new(move |_| {
-        state.load_error.set(None);
-        resource.refetch();
-    });
     let page = Memo::new(move |_| state.view());
 
     view! {

@@ -1,5 +1,6 @@
-//! Unsaved form work kept in `localStorage`, so a reload, a crash, a new
-//! sign-in or a failed save does not lose it.
+//! Unsaved form work kept in `localStorage`, so a reload, a crash, signing
+//! in again after the token expired or a failed save does not lose it.
+//! Signing out removes the agent's drafts ([`remove_user_drafts`]).
 //!
 //! A draft holds the form's values, the values the form was opened with and
 //! the case's `changed` time at opening, so a restored draft still saves
@@ -8,6 +9,7 @@
 //! in its key.
 
 use chrono::{DateTime, Utc};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 
 use super::fields::FormValues;
@@ -66,15 +68,71 @@ impl Draft {
     }
 }
 
+/// The user part of draft keys when the token names no user.
+const UNKNOWN_USER: &str = "unknown-user";
+
+/// Characters of a user id written as they are in a draft key. Dots and all
+/// other characters are percent-encoded, so the user part never contains
+/// the dot that separates it from the rest of the key.
+const USER_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
+
 /// The storage key of a form's draft: one per signed-in user and case, or
 /// per user for the new-case form, so agents sharing a browser never see
 /// each other's drafts.
 pub fn draft_key(user_id: Option<&str>, case: Option<&CaseId>) -> String {
-    let user = user_id.unwrap_or("unknown-user");
+    let user = user_segment(user_id);
 
     match case {
         Some(id) => format!("{KEY_PREFIX}.{user}.case.{id}"),
         None => format!("{KEY_PREFIX}.{user}.new"),
+    }
+}
+
+fn user_segment(user_id: Option<&str>) -> String {
+    let user = user_id.unwrap_or(UNKNOWN_USER);
+
+    utf8_percent_encode(user, USER_SEGMENT).to_string()
+}
+
+/// Tells whether `key` is the key of one of `user_id`'s drafts, as
+/// [`draft_key`] builds them.
+pub fn is_user_draft_key(key: &str, user_id: Option<&str>) -> bool {
+    let user = user_segment(user_id);
+
+    let Some(rest) = key
+        .strip_prefix(KEY_PREFIX)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.strip_prefix(user.as_str()))
+        .and_then(|rest| rest.strip_prefix('.'))
+    else {
+        return false;
+    };
+
+    rest == "new" || rest.strip_prefix("case.").is_some_and(|id| !id.is_empty())
+}
+
+/// Returns the keys of `user_id`'s drafts in `localStorage`.
+pub fn user_draft_keys(user_id: Option<&str>) -> Vec<String> {
+    let Some(storage) = storage() else {
+        return Vec::new();
+    };
+
+    let Ok(count) = storage.length() else {
+        return Vec::new();
+    };
+
+    (0..count)
+        .filter_map(|index| storage.key(index).ok().flatten())
+        .filter(|key| is_user_draft_key(key, user_id))
+        .collect()
+}
+
+/// Removes every draft of `user_id` from `localStorage`, so that the next
+/// person signing in on a shared browser cannot read unsent case text.
+pub fn remove_user_drafts(user_id: Option<&str>) {
+    // Keys are collected first, because removing an item renumbers the rest.
+    for key in user_draft_keys(user_id) {
+        remove(&key);
     }
 }
 
@@ -176,5 +234,88 @@ mod tests {
             draft_key(Some("agent-ada"), Some(&case)),
             draft_key(Some("agent-grace"), Some(&case))
         );
+    }
+
+    #[test]
+    fn user_draft_keys_match_own_drafts() {
+        let case = CaseId::new("c-1").unwrap();
+        let dotted = CaseId::new("order.42.case.7").unwrap();
+
+        for key in [
+            draft_key(Some("agent-ada"), Some(&case)),
+            draft_key(Some("agent-ada"), Some(&dotted)),
+            draft_key(Some("agent-ada"), None),
+        ] {
+            assert!(is_user_draft_key(&key, Some("agent-ada")), "{key}");
+        }
+    }
+
+    #[test]
+    fn user_draft_keys_skip_other_users() {
+        let case = CaseId::new("c-1").unwrap();
+
+        for other in [
+            "agent-grace",
+            "agent-ad",
+            "agent-ada2",
+            "agent-ada.lovelace",
+            "x.agent-ada",
+        ] {
+            for key in [
+                draft_key(Some(other), Some(&case)),
+                draft_key(Some(other), None),
+            ] {
+                assert!(!is_user_draft_key(&key, Some("agent-ada")), "{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn user_ids_with_dots_stay_apart() {
+        let case = CaseId::new("c-1").unwrap();
+        let lookalike = draft_key(Some("a.case.c-1"), None);
+
+        assert_eq!(
+            draft_key(Some("ada.lovelace"), Some(&case)),
+            "omnium-cases.draft.ada%2Elovelace.case.c-1"
+        );
+        assert!(is_user_draft_key(&lookalike, Some("a.case.c-1")));
+        assert!(!is_user_draft_key(&lookalike, Some("a")));
+        assert!(!is_user_draft_key(
+            &draft_key(Some("a"), Some(&case)),
+            Some("a.case.c-1")
+        ));
+    }
+
+    #[test]
+    fn user_draft_keys_skip_other_storage() {
+        for key in [
+            "omnium-cases.token",
+            "omnium-cases.draft",
+            "omnium-cases.draft.agent-ada",
+            "omnium-cases.draft.agent-ada.",
+            "omnium-cases.draft.agent-ada.case.",
+            "omnium-cases.draft.agent-ada.newer",
+            "omnium-cases.draftagent-ada.new",
+            "other-app.draft.agent-ada.new",
+        ] {
+            assert!(!is_user_draft_key(key, Some("agent-ada")), "{key}");
+        }
+    }
+
+    #[test]
+    fn user_draft_keys_without_user_id() {
+        let case = CaseId::new("c-1").unwrap();
+
+        assert!(is_user_draft_key(&draft_key(None, Some(&case)), None));
+        assert!(is_user_draft_key(&draft_key(None, None), None));
+        assert!(!is_user_draft_key(
+            &draft_key(Some("agent-ada"), None),
+            None
+        ));
+        assert!(!is_user_draft_key(
+            &draft_key(None, None),
+            Some("agent-ada")
+        ));
     }
 }

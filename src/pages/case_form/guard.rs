@@ -14,9 +14,10 @@
 //!   adds its listener before the router exists; when the agent stays, it
 //!   hides the event from the router and puts the form's address back.
 //!
-//! NOTE: navigation started from code (`use_navigate`), such as the shell's
-//! redirect to the sign-in page after signing out, is not intercepted. The
-//! draft in `localStorage` still keeps the work in that case.
+//! NOTE: navigation started from code (`use_navigate`) is not intercepted.
+//! The draft in `localStorage` keeps the work then, except after signing
+//! out, which deletes the agent's drafts before the shell redirects to the
+//! sign-in page.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

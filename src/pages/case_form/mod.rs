@@ -20,6 +20,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use wasm_bindgen::JsCast;
 
+pub use self::draft::{remove_user_drafts, user_draft_keys};
 pub use self::guard::guard_back_navigation;
 
 use self::conflict_view::ConflictPanel;
@@ -584,6 +585,12 @@ fn keep_draft(model: FormModel) {
         let finished = model.finished.get();
 
         if !ready || finished {
+            return;
+        }
+
+        // Signing out deletes the agent's drafts, so a form still open at
+        // that moment must not write one back.
+        if untrack(|| model.app.session.token().is_none()) {
             return;
         }
 
