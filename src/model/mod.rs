@@ -6,6 +6,7 @@
 //! reads both casings. Writing always uses camelCase.
 
 mod case;
+mod client_id;
 mod decode;
 mod search;
 mod time;
@@ -14,6 +15,7 @@ pub use case::{
     CaseId, CommentKind, OmniumCase, OmniumCaseParticipant, OmniumCasePatch,
     OmniumCaseStatusLogItem, OmniumComment, OmniumPropertyItem,
 };
+pub use client_id::new_client_id;
 pub use decode::{DecodeError, StrictDecodeError, decode, decode_strict, normalize_keys};
 pub use search::{
     DEFAULT_TAKE, MAX_TAKE, OmniumCaseSearchRequest, OmniumCaseSearchResult, RESULT_WINDOW,
