@@ -46,17 +46,17 @@ impl AppContext {
         self.config.with_value(|config| config.href(app_path))
     }
 
-    /// Signs the agent out. Their form drafts are removed from this browser
-    /// first, so the next person at a shared desk cannot read unsent case
-    /// text, and then the token is cleared. An expired or rejected token
+    /// Signs the agent out. Their drafts (forms and notes) are removed from
+    /// this browser first, so the next person at a shared desk cannot read
+    /// unsent case text, and then the token is cleared. An expired or rejected token
     /// does not lead here, so an agent who signs in again finds the drafts.
     pub fn sign_out(&self) {
         crate::pages::case_form::remove_user_drafts(self.user_id().as_deref());
         self.session.sign_out();
     }
 
-    /// Counts the signed-in agent's form drafts kept in this browser, which
-    /// signing out deletes.
+    /// Counts the signed-in agent's drafts (forms and notes) kept in this
+    /// browser, which signing out deletes.
     pub fn draft_count(&self) -> usize {
         crate::pages::case_form::user_draft_keys(self.user_id().as_deref()).len()
     }

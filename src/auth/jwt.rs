@@ -53,6 +53,18 @@ impl TokenClaims {
     }
 }
 
+/// Returns the token in pasted text: trimmed, and without the `Bearer `
+/// scheme that agents often copy along from an `Authorization` header, which
+/// the app adds itself.
+pub fn pasted_token(text: &str) -> &str {
+    let text = text.trim();
+
+    match text.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("bearer ") => text[7..].trim_start(),
+        _ => text,
+    }
+}
+
 /// Decodes a token's payload; returns `None` for anything that is not a JWT.
 pub fn decode_claims(token: &str) -> Option<TokenClaims> {
     let mut parts = token.trim().split('.');
@@ -93,6 +105,21 @@ pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
     use serde_json::json;
+
+    #[test]
+    fn pasted_token_loses_bearer_scheme() {
+        assert_eq!(pasted_token("  Bearer abc.def.ghi \n"), "abc.def.ghi");
+        assert_eq!(pasted_token("bearer   abc.def.ghi"), "abc.def.ghi");
+        assert_eq!(pasted_token("BEARER abc"), "abc");
+    }
+
+    #[test]
+    fn pasted_token_keeps_other_text() {
+        assert_eq!(pasted_token(" abc.def.ghi "), "abc.def.ghi");
+        assert_eq!(pasted_token("Bearerabc"), "Bearerabc");
+        assert_eq!(pasted_token("Bear"), "Bear");
+        assert_eq!(pasted_token("Ünïcode token"), "Ünïcode token");
+    }
 
     /// Builds an unsigned token around a payload.
     pub(crate) fn token_with(payload: Value) -> String {

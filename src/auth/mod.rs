@@ -5,5 +5,5 @@ mod jwt;
 mod session;
 
 pub use access::{AccessLevel, RoleSettings, access_level};
-pub use jwt::{TokenClaims, decode_claims};
+pub use jwt::{TokenClaims, decode_claims, pasted_token};
 pub use session::{Session, SessionState, TokenSourceKind, TokenStorage};

@@ -130,7 +130,7 @@ impl Session {
 
     /// Stores a new token, clearing a downgrade and any sign-in request.
     pub fn set_token(&self, token: String) {
-        let token = token.trim().to_owned();
+        let token = super::jwt::pasted_token(&token).to_owned();
 
         write_stored(self.storage.get_value(), Some(&token));
         self.downgraded.set(false);
@@ -140,7 +140,7 @@ impl Session {
 
     /// Forgets the token everywhere it was kept. The sign-out buttons call
     /// [`AppContext::sign_out`](crate::app::AppContext::sign_out), which
-    /// also removes the agent's form drafts.
+    /// also removes the agent's drafts.
     pub fn sign_out(&self) {
         write_stored(self.storage.get_value(), None);
         self.downgraded.set(false);

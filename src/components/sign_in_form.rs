@@ -4,7 +4,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 
 use crate::app::use_app;
-use crate::auth::{AccessLevel, access_level, decode_claims};
+use crate::auth::{AccessLevel, access_level, decode_claims, pasted_token};
 use crate::text::{format_duration_ms, local_time_full};
 
 /// What a pasted token would give, shown before the agent continues.
@@ -37,7 +37,7 @@ pub fn SignInForm(
 
     let preview = Memo::new(move |_| {
         let token = pasted.get();
-        let token = token.trim();
+        let token = pasted_token(&token);
 
         if token.is_empty() {
             return TokenPreview::Empty;

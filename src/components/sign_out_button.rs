@@ -1,13 +1,13 @@
 //! The sign-out button. It requests a confirmation first when signing out
-//! would delete form drafts the agent has not saved.
+//! would delete drafts (of forms or notes) the agent has not sent.
 
 use leptos::prelude::*;
 
 use super::dialog::Dialog;
 use crate::app::use_app;
 
-/// Renders a button that signs the agent out. When the agent has unsaved
-/// form drafts, a confirmation naming how many it deletes comes first.
+/// Renders a button that signs the agent out. When the agent has unsent
+/// drafts, a confirmation naming how many it deletes comes first.
 #[component]
 pub fn SignOutButton(
     /// The button's classes.
@@ -55,11 +55,11 @@ pub fn SignOutButton(
     }
 }
 
-/// Describes what signing out deletes, for `drafts` unsaved form drafts.
+/// Describes what signing out deletes, for `drafts` unsent drafts.
 fn drafts_message(drafts: usize) -> String {
     let (count, pronoun) = match drafts {
-        1 => ("an unsaved form draft".to_owned(), "it"),
-        _ => (format!("{drafts} unsaved form drafts"), "them"),
+        1 => ("an unsent draft (a form or a note)".to_owned(), "it"),
+        _ => (format!("{drafts} unsent drafts (forms and notes)"), "them"),
     };
 
     format!(
@@ -76,7 +76,9 @@ mod tests {
     fn message_counts_one_draft() {
         let message = drafts_message(1);
 
-        assert!(message.starts_with("You have an unsaved form draft in this browser."));
+        assert!(
+            message.starts_with("You have an unsent draft (a form or a note) in this browser.")
+        );
         assert!(message.contains("deletes it,"));
     }
 
@@ -84,7 +86,7 @@ mod tests {
     fn message_counts_several_drafts() {
         let message = drafts_message(3);
 
-        assert!(message.starts_with("You have 3 unsaved form drafts in this browser."));
+        assert!(message.starts_with("You have 3 unsent drafts (forms and notes) in this browser."));
         assert!(message.contains("deletes them,"));
     }
 }

@@ -38,6 +38,18 @@ test('sign-in shows owner, access and expiry', async ({ page, sandbox, expectNoC
   expectNoConsoleErrors();
 });
 
+test('pasted Bearer scheme is dropped', async ({ page, sandbox, expectNoConsoleErrors }) => {
+  await page.goto(new URL('cases', sandbox.appUrl).toString());
+  await page.getByLabel('Access token').fill(`Bearer ${sandbox.tokens.admin}\n`);
+  await expect(page.locator('#token-preview')).toContainText('Ada Lovelace');
+
+  const search = page.waitForRequest((request) => request.url().endsWith('/api/cases/search'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  expect((await search).headers().authorization).toBe(`Bearer ${sandbox.tokens.admin}`);
+  await expect(page.getByRole('table', { name: 'Cases' })).toBeVisible();
+  expectNoConsoleErrors();
+});
+
 test('read-only token shows the badge', async ({ page, sandbox }) => {
   await signIn(page, sandbox.appUrl, sandbox.tokens.readOnly);
 

@@ -804,6 +804,76 @@ test('failed note keeps its text', async ({ page, sandbox, consoleErrors, expect
   expectNoConsoleErrors();
 });
 
+test('lost answer does not add the note twice', async ({ page, sandbox, consoleErrors, expectNoConsoleErrors }) => {
+  consoleErrors.allow(/ERR_FAILED/);
+  const text = 'Replacement shipped today.';
+  const seeded = await findCase(sandbox, () => true);
+  await openCase(page, sandbox.appUrl, sandbox.tokens.admin, seeded.id);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(seeded.subject);
+
+  // The first update reaches the sandbox, which stores the note, but its
+  // answer never reaches the app, as when a gateway drops it.
+  let dropped = 0;
+  await page.route(
+    (url) => url.pathname === '/api/cases',
+    async (route) => {
+      if (route.request().method() !== 'PUT' || dropped > 0) {
+        return route.fallback();
+      }
+      dropped += 1;
+      await route.fetch();
+      await route.abort('failed');
+    },
+  );
+
+  const box = page.getByLabel('New public note');
+  const section = page.getByRole('region', { name: /^Public notes/ });
+  const copies = async () => (await getCase(sandbox, seeded.id)).caseNotes.filter((note) => note.detail === text);
+  await box.fill(text);
+  await page.getByRole('button', { name: 'Add public note' }).click();
+  await expect(section.getByRole('alert')).toContainText('Could not reach the Omnium API');
+  await expect(box).toHaveValue(text);
+  expect(await copies()).toHaveLength(1);
+
+  await page.getByRole('button', { name: 'Add public note' }).click();
+  await expect(page.getByText('Your earlier attempt had already added this note')).toBeVisible();
+  await expect(box).toHaveValue('');
+  await expect(section.locator('.note-detail').filter({ hasText: text })).toHaveCount(1);
+  expect(await copies()).toHaveLength(1);
+  expect(dropped).toBe(1);
+  expectNoConsoleErrors();
+});
+
+test('unsent note survives leaving the page', async ({ page, sandbox, expectNoConsoleErrors }) => {
+  const seeded = await findCase(sandbox, () => true);
+  await openCase(page, sandbox.appUrl, sandbox.tokens.admin, seeded.id);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(seeded.subject);
+
+  const box = page.getByLabel('New internal note');
+  await box.fill('Half-written reply to the carrier');
+  await page.getByRole('banner').getByRole('link', { name: 'Cases', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cases');
+  await page.goBack();
+  await expect(box).toHaveValue('Half-written reply to the carrier');
+
+  // The token is kept in memory, so a reload signs in again on the way.
+  const signInAgain = async () => {
+    await page.reload();
+    await page.getByLabel('Access token').fill(sandbox.tokens.admin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(seeded.subject);
+  };
+  await signInAgain();
+  await expect(box).toHaveValue('Half-written reply to the carrier');
+
+  // Sending the note removes the stored copy.
+  await page.getByRole('button', { name: 'Add internal note' }).click();
+  await expect(box).toHaveValue('');
+  await signInAgain();
+  await expect(box).toHaveValue('');
+  expectNoConsoleErrors();
+});
+
 /** Builds a portal page that mounts the app and records its case-changed events. */
 function portalPage(sandboxUrl: string, token: string): string {
   return `<!DOCTYPE html><html><head><title>Portal</title></head><body>

@@ -462,7 +462,7 @@ test("sign-out removes the agent's drafts", async ({ page, sandbox }) => {
   const signOut = page.getByRole('banner').getByRole('button', { name: 'Sign out' });
   const confirm = page.getByRole('dialog', { name: 'Sign out and delete drafts?' });
   await signOut.click();
-  await expect(confirm).toContainText('You have 2 unsaved form drafts in this browser.');
+  await expect(confirm).toContainText('You have 2 unsent drafts (forms and notes) in this browser.');
   await expect(confirm.getByRole('button', { name: 'Stay signed in' })).toBeFocused();
   await confirm.getByRole('button', { name: 'Stay signed in' }).click();
   await expect(confirm).toBeHidden();

@@ -46,6 +46,17 @@ pub fn build_release_bundle(workspace: &Workspace, base: Option<&str>) -> Result
             .with_context(|| format!("failed to write {}", index_path.display()))?;
     }
 
+    if let Some(base) = base {
+        let config_path = workspace.root.join("dist/config.json");
+        let config = std::fs::read_to_string(&config_path)
+            .with_context(|| format!("failed to read {}", config_path.display()))?;
+        announce(&format!(
+            "Setting \"basePath\": \"{base}\" in dist/config.json"
+        ));
+        std::fs::write(&config_path, set_base_path(&config, base)?)
+            .with_context(|| format!("failed to write {}", config_path.display()))?;
+    }
+
     announce("Writing dist/404.html as a copy of dist/index.html");
     let not_found_path = workspace.root.join("dist/404.html");
     std::fs::write(&not_found_path, &index)
@@ -75,6 +86,59 @@ pub fn normalize_base_path(base: &str) -> Result<String> {
         return Ok("/".to_string());
     }
     Ok(format!("/{trimmed}/"))
+}
+
+/// Sets `basePath` in the text of a `config.json`, keeping the rest of the
+/// file as it was written (key order, spacing and comments on other keys).
+/// The router needs this value to match `<base href>`, or its links leave
+/// the sub-path.
+pub fn set_base_path(config: &str, base: &str) -> Result<String> {
+    let parsed: serde_json::Value = serde_json::from_str(config)
+        .context("public/config.json is not valid JSON: fix it and rerun")?;
+    let object = parsed
+        .as_object()
+        .context("public/config.json must hold a JSON object")?;
+    let value = serde_json::to_string(base)?;
+
+    if !object.contains_key("basePath") {
+        let brace = config
+            .find('{')
+            .context("public/config.json has no opening brace")?;
+        let rest = &config[brace + 1..];
+        let separator = if object.is_empty() { "" } else { "," };
+        return Ok(format!(
+            "{}{{\n  \"basePath\": {value}{separator}{rest}",
+            &config[..brace]
+        ));
+    }
+
+    // The key's value is the first string after `"basePath"` and its colon.
+    let key = config
+        .find("\"basePath\"")
+        .context("public/config.json names basePath in an escaped form: write it plainly")?;
+    let after_key = key + "\"basePath\"".len();
+    let colon = after_key
+        + config[after_key..]
+            .find(':')
+            .context("no colon after basePath in public/config.json")?;
+    let start = colon
+        + 1
+        + config[colon + 1..]
+            .find('"')
+            .context("basePath in public/config.json is not a string")?;
+    if !config[colon + 1..start].trim().is_empty() {
+        bail!("basePath in public/config.json is not a string: write it as \"/\"");
+    }
+    let mut end = start + 1;
+    let bytes = config.as_bytes();
+    while end < bytes.len() && bytes[end] != b'"' {
+        end += if bytes[end] == b'\\' { 2 } else { 1 };
+    }
+    if end >= bytes.len() {
+        bail!("basePath in public/config.json is not a closed string");
+    }
+
+    Ok(format!("{}{value}{}", &config[..start], &config[end + 1..]))
 }
 
 /// Replaces the `href` of the first `<base>` element in an HTML page.
@@ -109,6 +173,46 @@ pub fn rewrite_base_href(html: &str, base: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_path_replaces_value_in_place() {
+        let config = "{\n  \"apiBaseUrl\": \"https://api\",\n  \"basePath\": \"/\",\n  \"pageSize\": 20\n}\n";
+
+        let written = set_base_path(config, "/support/cases/").unwrap();
+
+        assert_eq!(
+            written,
+            "{\n  \"apiBaseUrl\": \"https://api\",\n  \"basePath\": \"/support/cases/\",\n  \"pageSize\": 20\n}\n"
+        );
+    }
+
+    #[test]
+    fn base_path_is_added_when_missing() {
+        let written = set_base_path("{\"pageSize\": 20}", "/x/").unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&written).unwrap();
+
+        assert_eq!(parsed["basePath"], "/x/");
+        assert_eq!(parsed["pageSize"], 20);
+        assert_eq!(
+            set_base_path("{}", "/x/").unwrap(),
+            "{\n  \"basePath\": \"/x/\"}"
+        );
+    }
+
+    #[test]
+    fn base_path_skips_escaped_quotes() {
+        let written = set_base_path(r#"{"basePath": "/a\"b/", "x": 1}"#, "/c/").unwrap();
+
+        assert_eq!(written, r#"{"basePath": "/c/", "x": 1}"#);
+    }
+
+    #[test]
+    fn base_path_rejects_invalid_config() {
+        assert!(set_base_path("not json", "/x/").is_err());
+        assert!(set_base_path("[]", "/x/").is_err());
+        assert!(set_base_path(r#"{"basePath": 3}"#, "/x/").is_err());
+        assert!(set_base_path(r#"{"basePath": 3, "x": "y"}"#, "/x/").is_err());
+    }
 
     #[test]
     fn base_path_gets_slashes() {

@@ -31,7 +31,8 @@ Commands:
       Chromium and the Playwright tests. The last line is `N passed, N failed`.
   dist [--base PATH]
       Build dist/ for a static host. --base sets the URL path the app is served
-      under (such as /support/cases/); dist/404.html is always written.
+      under (such as /support/cases/) in dist/index.html and dist/config.json;
+      dist/404.html is always written.
   help
       Print this text.
 ";

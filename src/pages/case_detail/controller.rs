@@ -10,7 +10,9 @@ use serde_json::json;
 use super::notes::{NoteAuthor, append_note, new_note};
 use crate::api::{ApiError, AssignRequest};
 use crate::app::AppContext;
-use crate::model::{CaseId, CommentKind, OmniumCase, OmniumCasePatch};
+use crate::model::{
+    CaseId, CommentKind, OmniumCase, OmniumCasePatch, OmniumComment, new_client_id,
+};
 
 /// A write the page sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +124,11 @@ pub struct CaseState {
     /// case (after signing in again, say) keeps what the agent typed.
     pub public_draft: RwSignal<String>,
     pub internal_draft: RwSignal<String>,
+    /// The public note last sent without a confirmed response, resent as it
+    /// is when the agent retries the same text.
+    pending_public: RwSignal<Option<OmniumComment>>,
+    /// The internal note last sent without a confirmed response.
+    pending_internal: RwSignal<Option<OmniumComment>>,
     /// The page's owner, under which writes run so leaving the page aborts
     /// them (the API client cancels requests on cleanup of their owner).
     owner: StoredValue<Option<Owner>>,
@@ -144,7 +151,17 @@ impl CaseState {
             dialog: RwSignal::new(None),
             public_draft: RwSignal::new(String::new()),
             internal_draft: RwSignal::new(String::new()),
+            pending_public: RwSignal::new(None),
+            pending_internal: RwSignal::new(None),
             owner: StoredValue::new(Owner::current()),
+        }
+    }
+
+    /// Returns the note of one kind last sent without a confirmed response.
+    fn pending_note(self, kind: CommentKind) -> RwSignal<Option<OmniumComment>> {
+        match kind {
+            CommentKind::Public => self.pending_public,
+            CommentKind::Internal => self.pending_internal,
         }
     }
 
@@ -168,6 +185,8 @@ impl CaseState {
         self.dialog.set(None);
         self.public_draft.set(String::new());
         self.internal_draft.set(String::new());
+        self.pending_public.set(None);
+        self.pending_internal.set(None);
     }
 
     /// Takes in the result of loading the case `requested`. A result for an
@@ -341,7 +360,15 @@ impl CaseState {
             user_id: claims.as_ref().and_then(|claims| claims.user_id.clone()),
             display_name: claims.and_then(|claims| claims.display_name),
         };
-        let note = new_note(&text, kind, Utc::now(), &author);
+        // A retry of the same text sends the same note, id and time
+        // included, so an attempt that was stored but whose response was lost
+        // is found in the fresh copy instead of being added twice.
+        let pending = self.pending_note(kind);
+        let note = pending
+            .get_untracked()
+            .filter(|note| note.detail.as_deref() == Some(text.trim()))
+            .unwrap_or_else(|| new_note(&text, kind, Utc::now(), &author, new_client_id()));
+        pending.set(Some(note.clone()));
         let client = self.app.client();
 
         self.spawn(async move {
@@ -351,16 +378,28 @@ impl CaseState {
             };
 
             let merge = append_note(fresh, shown.changed, note, kind);
-            let result = client.update_case(&merge.case).await;
+            let result = if merge.already_saved {
+                Ok(merge.case.clone())
+            } else {
+                client.update_case(&merge.case).await
+            };
 
             if result.is_ok() && self.is_current(&id) {
+                pending.set(None);
+
                 // Only the text that was sent is cleared; the box is
                 // read-only while saving, so this is the usual case.
                 if draft.try_get_untracked().as_ref() == Some(&text) {
                     draft.set(String::new());
                 }
 
-                if merge.changed_since_shown {
+                if merge.already_saved {
+                    self.notice.set(Some(
+                        "Your earlier attempt had already added this note, so it was not \
+                         added again."
+                            .to_owned(),
+                    ));
+                } else if merge.changed_since_shown {
                     self.notice.set(Some(
                         "This case was changed by someone else after you opened it. Your note \
                          was added to the latest version, which is shown now."

@@ -10,6 +10,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::error_view::ErrorView;
 use crate::components::relative_time::RelativeTime;
 use crate::model::{CommentKind, OmniumCase, OmniumComment};
+use crate::pages::case_form::{load_note_draft, note_draft_key, store_note_draft};
 
 /// The label on every internal note, so it is never taken for one visible
 /// to the customer, whatever the colours.
@@ -29,17 +30,23 @@ pub struct NoteMerge {
     /// The fresh copy's `changed` differs from the shown case's, so someone
     /// changed the case after the page showed it.
     pub changed_since_shown: bool,
+    /// The fresh copy already has a note with this note's id: an earlier
+    /// attempt was stored although its response was lost, so nothing is sent.
+    pub already_saved: bool,
 }
 
 /// Builds a note as the agent writes it: trimmed text, the agent as creator,
-/// and the type of the stream it goes to.
+/// the type of the stream it goes to and, when given, an id of the app's
+/// own, which lets a retry recognise an attempt that was stored.
 pub fn new_note(
     text: &str,
     kind: CommentKind,
     now: DateTime<Utc>,
     author: &NoteAuthor,
+    id: Option<String>,
 ) -> OmniumComment {
     OmniumComment {
+        id,
         created: Some(now),
         creator: author
             .display_name
@@ -62,15 +69,23 @@ pub fn append_note(
     kind: CommentKind,
 ) -> NoteMerge {
     let changed_since_shown = fresh.changed != shown_changed;
+    let stream = match kind {
+        CommentKind::Public => &mut fresh.case_notes,
+        CommentKind::Internal => &mut fresh.internal_notes,
+    };
+    let already_saved = note
+        .id
+        .as_ref()
+        .is_some_and(|id| stream.iter().any(|stored| stored.id.as_ref() == Some(id)));
 
-    match kind {
-        CommentKind::Public => fresh.case_notes.push(note),
-        CommentKind::Internal => fresh.internal_notes.push(note),
+    if !already_saved {
+        stream.push(note);
     }
 
     NoteMerge {
         case: fresh,
         changed_since_shown,
+        already_saved,
     }
 }
 
@@ -113,6 +128,8 @@ pub fn NotesSection(
     let draft = state.draft(kind);
     let unsent = move || !admin() && !draft.with(|text| text.trim().is_empty());
 
+    keep_draft_in_storage(state, kind);
+
     let list = move || {
         let notes = notes.get();
 
@@ -144,6 +161,40 @@ pub fn NotesSection(
             </Show>
         </section>
     }
+}
+
+/// Keeps the unsent note of `kind` in `localStorage` while the agent types,
+/// and puts it back when the case is opened again, so leaving the page,
+/// Back, a reload or a crash does not lose it. Signing out deletes it with
+/// the agent's other drafts.
+fn keep_draft_in_storage(state: CaseState, kind: CommentKind) {
+    let session = state.app.session;
+    let draft = state.draft(kind);
+    let Some(case_id) = state.id.get_untracked() else {
+        return;
+    };
+    let user_id = untrack(|| session.claims()).and_then(|claims| claims.user_id);
+    let key = note_draft_key(user_id.as_deref(), &case_id, kind.wire_name());
+
+    if draft.with_untracked(|text| text.trim().is_empty())
+        && let Some(text) = load_note_draft(&key)
+    {
+        draft.set(text);
+    }
+
+    Effect::new(move |_| {
+        let text = draft.get();
+
+        // After signing out the drafts were deleted on purpose; writing
+        // one back would undo that. When the route moves to another case,
+        // the page empties the boxes, which must not delete this case's draft.
+        let same_case = state.id.with_untracked(|id| id.as_ref() == Some(&case_id));
+        if untrack(|| session.token()).is_none() || !same_case {
+            return;
+        }
+
+        store_note_draft(&key, &text);
+    });
 }
 
 #[component]
@@ -345,6 +396,7 @@ mod tests {
             CommentKind::Internal,
             at(0),
             &author(),
+            None,
         );
 
         assert_eq!(note.detail.as_deref(), Some("Called the carrier."));
@@ -362,7 +414,7 @@ mod tests {
             display_name: None,
         };
 
-        let note = new_note("Hi", CommentKind::Public, at(0), &author);
+        let note = new_note("Hi", CommentKind::Public, at(0), &author, None);
 
         assert_eq!(note.creator.as_deref(), Some("agent-ada"));
         assert_eq!(note.comment_type.as_deref(), Some("Public"));
@@ -374,7 +426,7 @@ mod tests {
             changed: Some(at(1)),
             ..OmniumCase::default()
         };
-        let note = new_note("Hello", CommentKind::Public, at(2), &author());
+        let note = new_note("Hello", CommentKind::Public, at(2), &author(), None);
 
         let public = append_note(case.clone(), Some(at(1)), note.clone(), CommentKind::Public);
         let internal = append_note(case, Some(at(1)), note, CommentKind::Internal);
@@ -397,7 +449,7 @@ mod tests {
             case_notes: vec![existing_note("first"), existing_note("colleague")],
             ..OmniumCase::default()
         };
-        let note = new_note("mine", CommentKind::Public, at(6), &author());
+        let note = new_note("mine", CommentKind::Public, at(6), &author(), None);
 
         let merge = append_note(fresh, Some(at(1)), note, CommentKind::Public);
 
@@ -416,12 +468,54 @@ mod tests {
     }
 
     #[test]
+    fn append_note_skips_note_already_stored() {
+        let note = new_note(
+            "mine",
+            CommentKind::Public,
+            at(6),
+            &author(),
+            Some("n-1".into()),
+        );
+        let fresh = OmniumCase {
+            changed: Some(at(6)),
+            case_notes: vec![existing_note("first"), note.clone()],
+            ..OmniumCase::default()
+        };
+
+        let merge = append_note(fresh, Some(at(1)), note, CommentKind::Public);
+
+        assert!(merge.already_saved);
+        assert_eq!(merge.case.case_notes.len(), 2);
+    }
+
+    #[test]
+    fn append_note_adds_note_with_new_id() {
+        let note = new_note(
+            "mine",
+            CommentKind::Internal,
+            at(6),
+            &author(),
+            Some("n-2".into()),
+        );
+        let fresh = OmniumCase {
+            internal_notes: vec![existing_note("first")],
+            ..OmniumCase::default()
+        };
+
+        let merge = append_note(fresh, None, note, CommentKind::Internal);
+
+        assert!(!merge.already_saved);
+        assert_eq!(merge.case.internal_notes.len(), 2);
+        assert_eq!(merge.case.internal_notes[1].id.as_deref(), Some("n-2"));
+    }
+
+    #[test]
     fn append_note_sees_change_from_missing_time() {
         let fresh = OmniumCase {
             changed: Some(at(5)),
             ..OmniumCase::default()
         };
-        let note = new_note("mine", CommentKind::Public, at(6), &author());
+        let note = new_note("mine", CommentKind::Public, at(6), &author(), None);
 
         assert!(append_note(fresh, None, note, CommentKind::Public).changed_since_shown);
     }

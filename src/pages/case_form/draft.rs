@@ -1,6 +1,7 @@
 //! Unsaved form work kept in `localStorage`, so a reload, a crash, signing
 //! in again after the token expired or a failed save does not lose it.
-//! Signing out removes the agent's drafts ([`remove_user_drafts`]).
+//! Signing out removes the agent's drafts ([`remove_user_drafts`]), the
+//! unsent notes of the case page included, which are kept here too.
 //!
 //! A draft holds the form's values, the values the form was opened with and
 //! the case's `changed` time at opening, so a restored draft still saves
@@ -88,6 +89,14 @@ pub fn draft_key(user_id: Option<&str>, case: Option<&CaseId>) -> String {
     }
 }
 
+/// Returns the storage key of an unsent note, one per user, case and
+/// stream (`kind` is the note type, such as `Public`).
+pub fn note_draft_key(user_id: Option<&str>, case: &CaseId, kind: &str) -> String {
+    let user = user_segment(user_id);
+
+    format!("{KEY_PREFIX}.{user}.note.{kind}.{case}")
+}
+
 fn user_segment(user_id: Option<&str>) -> String {
     let user = user_id.unwrap_or(UNKNOWN_USER);
 
@@ -108,7 +117,11 @@ pub fn is_user_draft_key(key: &str, user_id: Option<&str>) -> bool {
         return false;
     };
 
-    rest == "new" || rest.strip_prefix("case.").is_some_and(|id| !id.is_empty())
+    rest == "new"
+        || rest.strip_prefix("case.").is_some_and(|id| !id.is_empty())
+        || rest
+            .strip_prefix("note.")
+            .is_some_and(|note| !note.is_empty())
 }
 
 /// Returns the keys of `user_id`'s drafts in `localStorage`.
@@ -152,6 +165,28 @@ pub fn store(key: &str, draft: &Draft) {
 
     if storage.set_item(key, &draft.encode()).is_err() {
         leptos::logging::warn!("could not store the form draft (storage full or blocked)");
+    }
+}
+
+/// Reads the unsent note text stored under `key`, if any.
+pub fn load_text(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok()?
+}
+
+/// Stores unsent note text under `key`, or removes the key when the text is
+/// blank. Failures are only logged, as for form drafts.
+pub fn store_text(key: &str, text: &str) {
+    if text.trim().is_empty() {
+        remove(key);
+        return;
+    }
+
+    let Some(storage) = storage() else {
+        return;
+    };
+
+    if storage.set_item(key, text).is_err() {
+        leptos::logging::warn!("could not store the note draft (storage full or blocked)");
     }
 }
 
@@ -245,6 +280,7 @@ mod tests {
             draft_key(Some("agent-ada"), Some(&case)),
             draft_key(Some("agent-ada"), Some(&dotted)),
             draft_key(Some("agent-ada"), None),
+            note_draft_key(Some("agent-ada"), &case, "Internal"),
         ] {
             assert!(is_user_draft_key(&key, Some("agent-ada")), "{key}");
         }
@@ -264,6 +300,7 @@ mod tests {
             for key in [
                 draft_key(Some(other), Some(&case)),
                 draft_key(Some(other), None),
+                note_draft_key(Some(other), &case, "Public"),
             ] {
                 assert!(!is_user_draft_key(&key, Some("agent-ada")), "{key}");
             }

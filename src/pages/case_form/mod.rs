@@ -20,7 +20,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use wasm_bindgen::JsCast;
 
-pub use self::draft::{remove_user_drafts, user_draft_keys};
+pub use self::draft::{
+    load_text as load_note_draft, note_draft_key, remove_user_drafts,
+    store_text as store_note_draft, user_draft_keys,
+};
 pub use self::guard::guard_back_navigation;
 
 use self::conflict_view::ConflictPanel;
