@@ -53,6 +53,9 @@ impl AppContext {
     pub fn sign_out(&self) {
         crate::pages::case_form::remove_user_drafts(self.user_id().as_deref());
         self.session.sign_out();
+        // A portal that hands out tokens learns that the agent left, so it
+        // can sign them out too or hand over another token.
+        self.announce("omnium-cases:signed-out", serde_json::json!({}));
     }
 
     /// Counts the signed-in agent's drafts (forms and notes) kept in this
@@ -244,16 +247,42 @@ fn WaitingForToken() -> impl IntoView {
         _ => "Waiting for the portal to provide an access token…",
     };
 
+    // A portal that never sends a token leaves the agent nothing to act on,
+    // so after a while the page names what the portal's developers should check.
+    let (slow, set_slow) = signal(false);
+    if session.source() == TokenSourceKind::Host {
+        let timer = gloo_timers::callback::Timeout::new(HOST_TOKEN_PATIENCE_MS, move || {
+            set_slow.set(true);
+        });
+        let timer = StoredValue::new_local(Some(timer));
+        on_cleanup(move || {
+            if let Some(timer) = timer.try_update_value(Option::take).flatten() {
+                timer.cancel();
+            }
+        });
+    }
+
     view! {
         <section class="notice-page" aria-live="polite">
             <h1>"Signing in"</h1>
             <p>{message}</p>
+            <Show when=move || slow.get()>
+                <p class="hint">
+                    "No token has arrived yet. If this page stays, ask the portal's developers to check "
+                    "that the portal's origin is listed in allowedParentOrigins in config.json (in an "
+                    "iframe) or that the portal calls setToken (when mounted), then reload."
+                </p>
+            </Show>
             <Show when=move || matches!(session.source(), TokenSourceKind::Endpoint { .. })>
                 <button type="button" class="button" on:click=retry>"Try again"</button>
             </Show>
         </section>
     }
 }
+
+/// How long the waiting page waits for a portal's token before it names
+/// what to check, in milliseconds.
+const HOST_TOKEN_PATIENCE_MS: u32 = 5_000;
 
 /// Shown when the token carries roles but none for cases.
 #[component]

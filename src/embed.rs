@@ -54,7 +54,8 @@ impl HostBridge {
     }
 
     /// In an iframe whose token source is the host, listens for tokens from
-    /// the allowed parent origins and requests one at start and after a 401.
+    /// the allowed parent origins and requests one at start, after a 401
+    /// and after the agent signed out.
     pub fn connect_parent(session: Session, allowed_origins: Vec<String>) {
         if session.source() != TokenSourceKind::Host || !cfg!(target_arch = "wasm32") {
             return;
@@ -82,10 +83,13 @@ impl HostBridge {
             }
         };
 
-        request_token();
-
+        // The parent is requested a token at start (the effect's first run),
+        // after a 401 and after the agent signed out.
         Effect::new(move |_| {
-            if session.sign_in_needed().is_some() {
+            let rejected = session.sign_in_needed().is_some();
+            let signed_out = session.token().is_none();
+
+            if rejected || signed_out {
                 request_token();
             }
         });

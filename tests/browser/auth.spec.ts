@@ -260,8 +260,16 @@ test('iframe host hands over a token', async ({ page }) => {
     await page.goto(`${portal.origin}/portal`);
 
     const app = page.frameLocator('#cases');
+    const requests = () => page.evaluate(() => (window as unknown as { tokenRequests: number }).tokenRequests);
     await expect(app.getByRole('banner')).toContainText('Ada Lovelace');
-    expect(await page.evaluate(() => (window as unknown as { tokenRequests: number }).tokenRequests)).toBeGreaterThan(0);
+    const atStart = await requests();
+    expect(atStart).toBeGreaterThan(0);
+
+    // Signing out inside the frame requests a token from the portal again,
+    // and the portal sends one.
+    await app.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(requests).toBeGreaterThan(atStart);
+    await expect(app.getByRole('banner')).toContainText('Ada Lovelace');
   } finally {
     await sandbox.stop();
     await portal.close();
@@ -286,6 +294,7 @@ test('iframe ignores a token from another origin', async ({ page }) => {
     await page.goto(`${portal.origin}/portal`);
     const app = page.frameLocator('#cases');
     await expect(app.getByText('Waiting for the portal to provide an access token')).toBeVisible();
+    await expect(app.getByText(/listed in allowedParentOrigins in config\.json/)).toBeVisible({ timeout: 15_000 });
 
     // Messages arrive in order: once the marker is seen, the token message
     // before it has been handled (and must have been ignored).
