@@ -248,7 +248,8 @@ fn WaitingForToken() -> impl IntoView {
     };
 
     // A portal that never sends a token leaves the agent nothing to act on,
-    // so after a while the page names what the portal's developers should check.
+    // so after a while the page names what the portal's developers should
+    // check.
     let (slow, set_slow) = signal(false);
     if session.source() == TokenSourceKind::Host {
         let timer = gloo_timers::callback::Timeout::new(HOST_TOKEN_PATIENCE_MS, move || {

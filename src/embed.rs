@@ -83,8 +83,8 @@ impl HostBridge {
             }
         };
 
-        // The parent is requested a token at start (the effect's first run),
-        // after a 401 and after the agent signed out.
+        // The app requests a token from the parent at start (the effect's
+        // first run), after a 401 and after the agent signed out.
         Effect::new(move |_| {
             let rejected = session.sign_in_needed().is_some();
             let signed_out = session.token().is_none();
