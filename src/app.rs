@@ -78,6 +78,34 @@ impl AppContext {
     }
 }
 
+/// The app's name, last in every page title.
+const APP_TITLE: &str = "Omnium Cases";
+
+/// Keeps the browser tab's title at `title` followed by the app's name, so
+/// agents with many tabs open can tell them apart. When the app is mounted
+/// into a portal's element the portal owns the title, so nothing is set.
+pub fn page_title(title: impl Fn() -> Option<String> + 'static) {
+    let app = use_app();
+    let mounted = app
+        .host
+        .with_value(|host| host.as_ref().is_some_and(HostBridge::is_mounted));
+
+    if mounted || !cfg!(target_arch = "wasm32") {
+        return;
+    }
+
+    Effect::new(move |_| {
+        let full = match title() {
+            Some(title) if !title.trim().is_empty() => format!("{} · {APP_TITLE}", title.trim()),
+            _ => APP_TITLE.to_owned(),
+        };
+
+        if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+            document.set_title(&full);
+        }
+    });
+}
+
 /// Returns the shell's context; every page is rendered inside [`App`].
 pub fn use_app() -> AppContext {
     expect_context::<AppContext>()

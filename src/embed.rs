@@ -35,6 +35,12 @@ impl HostBridge {
         }
     }
 
+    /// Tells whether the app is mounted into an element of a host page,
+    /// which owns the page's title and the rest of the document.
+    pub fn is_mounted(&self) -> bool {
+        self.target.is_some()
+    }
+
     /// Lets the mount API hand tokens to `session`.
     pub fn connect(&self, session: Session, _allowed_origins: Vec<String>) {
         self.session.replace(Some(session));

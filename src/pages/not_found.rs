@@ -2,12 +2,13 @@
 
 use leptos::prelude::*;
 
-use crate::app::use_app;
+use crate::app::{page_title, use_app};
 
 /// Says the page does not exist and links back to the case list.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     let app = use_app();
+    page_title(|| Some("Page not found".to_owned()));
 
     view! {
         <section class="notice-page">

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::app::use_app;
+use crate::app::{page_title, use_app};
 use crate::components::sign_in_form::SignInForm;
 
 /// The sign-in page. After signing in it returns the agent to the view they
@@ -11,6 +11,7 @@ use crate::components::sign_in_form::SignInForm;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let app = use_app();
+    page_title(|| Some("Sign in".to_owned()));
     let query = use_query_map();
     let navigate = use_navigate();
 

@@ -804,6 +804,18 @@ test('failed note keeps its text', async ({ page, sandbox, consoleErrors, expect
   expectNoConsoleErrors();
 });
 
+test('tab titles name the page', async ({ page, sandbox, expectNoConsoleErrors }) => {
+  const seeded = await findCase(sandbox, () => true);
+  await openCase(page, sandbox.appUrl, sandbox.tokens.admin, seeded.id);
+  await expect(page).toHaveTitle(`${seeded.caseNumber} ${seeded.subject} · Omnium Cases`);
+
+  await page.getByRole('banner').getByRole('link', { name: 'Cases', exact: true }).click();
+  await expect(page).toHaveTitle('Cases · Omnium Cases');
+  await page.getByLabel('Search', { exact: true }).fill('parcel');
+  await expect(page).toHaveTitle('Cases: parcel · Omnium Cases');
+  expectNoConsoleErrors();
+});
+
 test('lost answer does not add the note twice', async ({ page, sandbox, consoleErrors, expectNoConsoleErrors }) => {
   consoleErrors.allow(/ERR_FAILED/);
   const text = 'Replacement shipped today.';
@@ -908,6 +920,8 @@ test('embedded page announces each change', async ({ page, consoleErrors, expect
 
     const app = page.locator('#cases');
     await expect(app.getByRole('heading', { level: 1 })).toHaveText(seeded.subject);
+    // The portal owns its document, title included.
+    await expect(page).toHaveTitle('Portal');
     const changes = () => page.evaluate(() => (window as unknown as { changes: unknown[] }).changes);
 
     // Keys typed while the portal has focus stay the portal's.

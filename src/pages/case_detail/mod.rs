@@ -28,7 +28,7 @@ use self::notes::NotesSection;
 use self::properties::PropertiesSection;
 use self::related::{ParticipantsSection, RelatedSection};
 use self::timeline::StatusTimeline;
-use crate::app::use_app;
+use crate::app::{page_title, use_app};
 use crate::components::error_view::ErrorView;
 use crate::components::keyboard::{has_command_modifier, is_typing};
 use crate::model::{CaseId, CommentKind, OmniumCase};
@@ -57,6 +57,20 @@ pub fn CaseDetailPage() -> impl IntoView {
     listen_for_shortcuts(state);
 
     let page = Memo::new(move |_| state.view());
+
+    page_title(move || {
+        if page.get() != PageView::Shown {
+            return Some("Case".to_owned());
+        }
+
+        state.shown.with(|case| {
+            case.as_ref().map(|case| {
+                let number = case.case_number.as_deref().unwrap_or_default();
+                let subject = case.subject.as_deref().unwrap_or_default();
+                format!("{number} {subject}")
+            })
+        })
+    });
 
     view! {
         <section class="case-detail-page">

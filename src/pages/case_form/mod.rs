@@ -36,7 +36,7 @@ use self::fields::{Field, FormValues};
 use self::validate::{FieldMessage, place_api_errors, validate};
 use self::view::FormFields;
 use crate::api::ApiError;
-use crate::app::{AppContext, use_app};
+use crate::app::{AppContext, page_title, use_app};
 use crate::components::error_view::ErrorView;
 use crate::components::keyboard::active_element;
 use crate::components::relative_time::RelativeTime;
@@ -46,6 +46,8 @@ use crate::text::local_time;
 /// Renders the form for a new case. Only case admins see it.
 #[component]
 pub fn NewCasePage() -> impl IntoView {
+    page_title(|| Some("New case".to_owned()));
+
     view! {
         <AdminOnly>
             <NewCaseForm />
@@ -58,6 +60,7 @@ pub fn NewCasePage() -> impl IntoView {
 pub fn EditCasePage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|params| params.get("id")));
+    page_title(|| Some("Edit case".to_owned()));
 
     view! {
         <AdminOnly>

@@ -22,7 +22,7 @@ use self::query::{
 };
 use self::results::{Results, ResultsToolbar, case_path};
 use self::shortcuts::{Shortcut, ShortcutHelp, move_selection, reveal_row};
-use crate::app::use_app;
+use crate::app::{page_title, use_app};
 use crate::model::OmniumCaseSearchRequest;
 
 /// The case list and search page.
@@ -72,6 +72,14 @@ pub fn CasesPage() -> impl IntoView {
         location
             .search
             .with(|search| query_notes(search, defaults, &Local))
+    });
+
+    page_title(move || {
+        let text = request.with(|request| request.search_text.clone());
+        Some(match text {
+            Some(text) => format!("Cases: {text}"),
+            None => "Cases".to_owned(),
+        })
     });
 
     let loader = SearchLoader::start(request);
