@@ -804,6 +804,18 @@ test('failed note keeps its text', async ({ page, sandbox, consoleErrors, expect
   expectNoConsoleErrors();
 });
 
+test('case number in the address opens the case', async ({ page, sandbox, expectNoConsoleErrors, consoleErrors }) => {
+  consoleErrors.allow(/status of 404/);
+  const seeded = await findCase(sandbox, (c) => /^\d+$/.test(c.caseNumber) && c.id !== c.caseNumber);
+  await page.goto(new URL(`cases/${seeded.caseNumber}`, sandbox.appUrl).toString());
+  await page.getByLabel('Access token').fill(sandbox.tokens.admin);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  await expect(page).toHaveURL(new RegExp(`/cases/${encodeURIComponent(seeded.id)}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(seeded.subject);
+  expectNoConsoleErrors();
+});
+
 test('tab titles name the page', async ({ page, sandbox, expectNoConsoleErrors }) => {
   const seeded = await findCase(sandbox, () => true);
   await openCase(page, sandbox.appUrl, sandbox.tokens.admin, seeded.id);

@@ -20,7 +20,8 @@ use self::loader::{Loaded, SearchLoader};
 use self::query::{
     QueryDefaults, dates_reversed, parse_query, query_notes, query_string, with_dates_swapped,
 };
-use self::results::{Results, ResultsToolbar, case_path};
+pub use self::results::case_path;
+use self::results::{Results, ResultsToolbar};
 use self::shortcuts::{Shortcut, ShortcutHelp, move_selection, reveal_row};
 use crate::app::{page_title, use_app};
 use crate::model::OmniumCaseSearchRequest;
