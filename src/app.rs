@@ -399,7 +399,10 @@ pub fn ConfigProblem(problem: ConfigError) -> impl IntoView {
                     " "
                     {problem.message.clone()}
                 </p>
-                <p>"Fix config.json beside index.html, then reload. The README lists every setting."</p>
+                <p>
+                    "Fix config.json beside index.html, then reload. docs/CONFIGURATION.md in "
+                    "the app's source lists every setting."
+                </p>
             </section>
         </div>
     }

@@ -72,6 +72,8 @@ pub struct ConfigError {
 impl RuntimeConfig {
     /// Parses and checks a configuration given as JSON text.
     pub fn from_json(text: &str) -> Result<RuntimeConfig, ConfigError> {
+        check_json_syntax(text)?;
+
         let config: RuntimeConfig = decode_strict(text).map_err(|error| ConfigError {
             key: error.path,
             message: error.message,
@@ -130,10 +132,31 @@ impl RuntimeConfig {
             );
         }
 
+        if self.statuses.is_empty() {
+            return fail(
+                "statuses",
+                "is empty. List the tenant's statuses in flow order, such as \
+                 [\"New\", \"In Progress\", \"Resolved\", \"Closed\"]."
+                    .to_owned(),
+            );
+        }
+
         if self.statuses.iter().any(|status| status.trim().is_empty()) {
             return fail(
                 "statuses",
                 "contains an empty status name. Remove it.".to_owned(),
+            );
+        }
+
+        if !self.statuses.contains(&self.closed_status) {
+            return fail(
+                "closedStatus",
+                format!(
+                    "{:?} is not one of statuses ({}). Add it to statuses or set closedStatus \
+                     to the tenant's closing status, spelt as in statuses.",
+                    self.closed_status,
+                    self.statuses.join(", ")
+                ),
             );
         }
 
@@ -161,6 +184,17 @@ impl RuntimeConfig {
                 return fail(
                     &format!("linkTemplates.{kind}"),
                     "lacks the {id} placeholder where the related id goes.".to_owned(),
+                );
+            }
+
+            if !is_http_url_or_site_path(template) {
+                return fail(
+                    &format!("linkTemplates.{kind}"),
+                    format!(
+                        "{template:?} is not an http: or https: URL or a path on this site \
+                         starting with a single \"/\". Use a link such as \
+                         \"https://portal.example.com/{kind}/{{id}}\"."
+                    ),
                 );
             }
         }
@@ -211,6 +245,55 @@ impl RuntimeConfig {
 
         Some(template.replace("{id}", &encoded))
     }
+}
+
+/// Rejects text that is not JSON at all, naming the line and column of the
+/// first syntax error. The typed parse after it would blame whichever key it
+/// was reading (or `?`) for a syntax error instead.
+fn check_json_syntax(text: &str) -> Result<(), ConfigError> {
+    let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(text) else {
+        return Ok(());
+    };
+
+    if !(error.is_syntax() || error.is_eof()) {
+        return Ok(());
+    }
+
+    // serde_json's message ends with " at line L column C", given here in
+    // the app's own words instead.
+    let full = error.to_string();
+    let location = format!(" at line {} column {}", error.line(), error.column());
+    let reason = if error.is_eof() {
+        "the file ends before the JSON is complete"
+    } else {
+        full.strip_suffix(&location).unwrap_or(&full)
+    };
+
+    Err(ConfigError {
+        key: "config.json".to_owned(),
+        message: format!(
+            "is not valid JSON: {reason} at line {}, column {}. Fix the syntax there.",
+            error.line(),
+            error.column()
+        ),
+    })
+}
+
+/// Tells whether a link template is an `http:` or `https:` URL or a path on
+/// the app's own site. Anything else (`javascript:`, `data:`, or `//host`,
+/// which browsers read as another site) would become a link an agent
+/// clicks. Browsers drop leading spaces and control characters from a link,
+/// so those are skipped before the check.
+fn is_http_url_or_site_path(template: &str) -> bool {
+    let link = template.trim_start_matches(|c: char| c <= ' ');
+    let lower = link.to_ascii_lowercase();
+
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return true;
+    }
+
+    // Browsers treat a backslash like a slash, so "/\host" is "//host" too.
+    link.starts_with('/') && !link[1..].starts_with(['/', '\\'])
 }
 
 fn default_base_path() -> String {
@@ -340,6 +423,103 @@ mod tests {
         let error = RuntimeConfig::from_json("<html>").unwrap_err();
 
         assert!(error.message.contains("not valid JSON"), "{error}");
+    }
+
+    #[test]
+    fn unfinished_json_names_line_and_column() {
+        let error = RuntimeConfig::from_json("{\n  \"apiBaseUrl\": \"https://api.omnium.no\",\n")
+            .unwrap_err();
+
+        assert_eq!(error.key, "config.json");
+        assert!(error.message.starts_with("is not valid JSON: "), "{error}");
+        assert!(error.message.contains("line 3, column 0"), "{error}");
+        assert!(!error.to_string().contains('?'), "{error}");
+    }
+
+    #[test]
+    fn trailing_comma_in_map_names_line_and_column() {
+        let error = RuntimeConfig::from_json(
+            r#"{"apiBaseUrl": "/", "linkTemplates": {"orders": "/o/{id}",}}"#,
+        )
+        .unwrap_err();
+
+        assert_eq!(error.key, "config.json");
+        assert!(error.message.contains("line 1, column"), "{error}");
+    }
+
+    #[test]
+    fn link_templates_must_be_http_or_site_path() {
+        let rejected = [
+            r#"javascript:alert(\"{id}\")"#,
+            "JavaScript:alert('{id}')",
+            " javascript:alert('{id}')",
+            "data:text/html,{id}",
+            "//evil.example/{id}",
+            "/\\evil.example/{id}",
+            "portal/orders/{id}",
+            "ftp://portal/{id}",
+        ];
+
+        for template in rejected {
+            let json = serde_json::json!({
+                "apiBaseUrl": "/",
+                "linkTemplates": {"orders": template},
+            })
+            .to_string();
+            let error = RuntimeConfig::from_json(&json).unwrap_err();
+
+            assert_eq!(error.key, "linkTemplates.orders", "{template}: {error}");
+            assert!(error.message.contains("https:"), "{template}: {error}");
+        }
+    }
+
+    #[test]
+    fn link_templates_accept_http_and_site_paths() {
+        let accepted = [
+            "https://portal.example.com/orders/{id}",
+            "HTTP://portal.example.com/orders/{id}",
+            "/portal/orders/{id}",
+        ];
+
+        for template in accepted {
+            let json = serde_json::json!({
+                "apiBaseUrl": "/",
+                "linkTemplates": {"orders": template},
+            })
+            .to_string();
+
+            assert!(RuntimeConfig::from_json(&json).is_ok(), "{template}");
+        }
+    }
+
+    #[test]
+    fn statuses_must_not_be_empty() {
+        let error = RuntimeConfig::from_json(r#"{"apiBaseUrl": "/", "statuses": []}"#).unwrap_err();
+
+        assert_eq!(error.key, "statuses");
+        assert!(error.message.starts_with("is empty."), "{error}");
+    }
+
+    #[test]
+    fn closed_status_must_be_listed() {
+        let error = RuntimeConfig::from_json(
+            r#"{"apiBaseUrl": "/", "statuses": ["New", "Done"], "closedStatus": "Closed"}"#,
+        )
+        .unwrap_err();
+
+        assert_eq!(error.key, "closedStatus");
+        assert!(error.message.contains("\"Closed\""), "{error}");
+        assert!(error.message.contains("New, Done"), "{error}");
+    }
+
+    #[test]
+    fn closed_status_from_statuses_is_accepted() {
+        let config = RuntimeConfig::from_json(
+            r#"{"apiBaseUrl": "/", "statuses": ["New", "Done"], "closedStatus": "Done"}"#,
+        )
+        .unwrap();
+
+        assert_eq!(config.closed_status, "Done");
     }
 
     #[test]

@@ -13,6 +13,10 @@ pub fn ErrorView(
     /// Called when the agent asks to try again.
     #[prop(optional)]
     on_retry: Option<Callback<()>>,
+    /// Makes the alert focusable from script (`tabindex="-1"`), for views
+    /// that move focus to it.
+    #[prop(optional)]
+    focusable: bool,
 ) -> impl IntoView {
     let retryable = !matches!(
         error,
@@ -21,7 +25,7 @@ pub fn ErrorView(
     let message = error.to_string();
 
     view! {
-        <div class="alert alert-error" role="alert">
+        <div class="alert alert-error" role="alert" tabindex=focusable.then_some("-1")>
             <p>{message}</p>
             {on_retry
                 .filter(|_| retryable)

@@ -435,6 +435,56 @@ test('status change confirms closing', async ({ page, sandbox, consoleErrors, ex
   expectNoConsoleErrors();
 });
 
+test('rejected other status takes focus', async ({ page, sandbox, consoleErrors }) => {
+  consoleErrors.allow(/status of 400/);
+  const seeded = await findCase(sandbox, (c) => c.status === 'New');
+  await openCase(page, sandbox.appUrl, sandbox.tokens.admin, seeded.id);
+
+  await page.getByRole('button', { name: 'Change status…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Change status' });
+  await dialog.getByLabel('New status').selectOption({ label: 'Other status…' });
+  const other = dialog.getByLabel('Other status');
+  await other.fill('Waiting for parts');
+  await dialog.getByRole('button', { name: 'Change status' }).click();
+
+  await expect(other).toBeFocused();
+  await expect(other).toHaveAttribute('aria-invalid', 'true');
+  await expect(other).toHaveAccessibleDescription(/^Unknown status 'Waiting for parts'\./);
+  await expect(dialog.getByLabel('New status')).not.toHaveAttribute('aria-invalid', 'true');
+
+  await other.fill('In Progress');
+  await expect(other).not.toHaveAttribute('aria-invalid', 'true');
+  await other.press('Enter');
+  await expect(dialog).toHaveCount(0);
+  expect((await getCase(sandbox, seeded.id)).status).toBe('In Progress');
+});
+
+test('rejected status choice takes focus', async ({ page }) => {
+  // The app offers a status the API does not know, so the API rejects it.
+  const sandbox = await startSandbox({
+    configOverride: { statuses: ['New', 'In Progress', 'Escalated', 'Resolved', 'Closed'] },
+  });
+  try {
+    const seeded = await findCase(sandbox, (c) => c.status === 'New');
+    await openCase(page, sandbox.appUrl, sandbox.tokens.admin, seeded.id);
+
+    await page.getByRole('button', { name: 'Change status…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change status' });
+    const choice = dialog.getByLabel('New status');
+    await choice.selectOption({ label: 'Escalated' });
+    const answered = page.waitForResponse((response) => response.url().endsWith('/changestatus'));
+    await dialog.getByRole('button', { name: 'Change status' }).click();
+    expect((await answered).status()).toBe(400);
+
+    await expect(choice).toBeFocused();
+    await expect(choice).toHaveAttribute('aria-invalid', 'true');
+    await expect(choice).toHaveAccessibleDescription(/^Unknown status 'Escalated'\./);
+    expect((await getCase(sandbox, seeded.id)).status).toBe('New');
+  } finally {
+    await sandbox.stop();
+  }
+});
+
 test('priority change sends only the priority', async ({ page, sandbox, expectNoConsoleErrors }) => {
   const seeded = await findCase(sandbox, (c) => c.priority !== 'Critical');
   await openCase(page, sandbox.appUrl, sandbox.tokens.admin, seeded.id);

@@ -85,6 +85,9 @@ test('broken config.json names the problem', async ({ page, sandbox }) => {
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('Omnium Cases cannot start');
   await expect(alert).toContainText('not valid JSON');
+  await expect(alert).toContainText(/line 1, column \d+/);
+  await expect(alert).not.toContainText('?');
+  await expect(alert).toContainText('docs/CONFIGURATION.md');
 });
 
 test('config.json with a misspelt key names it', async ({ page }) => {
@@ -95,6 +98,20 @@ test('config.json with a misspelt key names it', async ({ page }) => {
     const alert = page.getByRole('alert');
     await expect(alert).toContainText('Omnium Cases cannot start');
     await expect(alert).toContainText('pageSise');
+  } finally {
+    await sandbox.stop();
+  }
+});
+
+test('config.json with a script link template names it', async ({ page }) => {
+  const sandbox = await startSandbox({ configOverride: { linkTemplates: { orders: 'javascript:alert("{id}")' } } });
+  try {
+    await page.goto(sandbox.appUrl);
+
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('Omnium Cases cannot start');
+    await expect(alert).toContainText('linkTemplates.orders');
+    await expect(alert).toContainText('is not an http: or https: URL');
   } finally {
     await sandbox.stop();
   }

@@ -389,6 +389,96 @@ test('draft survives reload and failed save', async ({ page, sandbox, consoleErr
   expect(await storedDraftKeys(page)).toEqual([]);
 });
 
+/** Returns the ids of the cases whose text contains `text`. */
+async function caseIdsMatching(sandbox: Sandbox, text: string): Promise<string[]> {
+  const found = await api<{ result: Case[] }>(sandbox, 'POST', '/api/cases/search', { searchText: text, take: 100 });
+  return found.result.map((stored) => stored.id);
+}
+
+/**
+ * Lets the next create reach the sandbox, then drops its response, as a
+ * broken connection does after the server has written the case.
+ */
+async function loseNextCreateResponse(page: Page): Promise<void> {
+  await page.route(
+    (url) => url.pathname === '/api/cases',
+    async (route) => {
+      if (route.request().method() !== 'POST') {
+        await route.fallback();
+        return;
+      }
+      await route.fetch();
+      await route.abort('connectionreset');
+    },
+    { times: 1 },
+  );
+}
+
+/**
+ * Opens the new-case form, fills the subject and saves once with the
+ * response lost, then checks that the sandbox stored that one case.
+ */
+async function createWithLostResponse(page: Page, sandbox: Sandbox, subject: string): Promise<void> {
+  await openSignedIn(page, sandbox, '/cases/new');
+  await page.getByLabel('Subject').fill(subject);
+
+  await loseNextCreateResponse(page);
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+  expect(await caseIdsMatching(sandbox, subject)).toHaveLength(1);
+}
+
+test('lost create response makes one case', async ({ page, sandbox, consoleErrors, expectNoConsoleErrors }) => {
+  consoleErrors.allow(/ERR_CONNECTION_RESET|409/);
+  const subject = 'Created once despite a lost response';
+  await createWithLostResponse(page, sandbox, subject);
+
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(subject);
+
+  const ids = await caseIdsMatching(sandbox, subject);
+  expect(ids).toHaveLength(1);
+  await expect(page).toHaveURL(new RegExp(`/cases/${ids[0]}$`));
+  expect(await storedDraftKeys(page)).toEqual([]);
+  expectNoConsoleErrors();
+});
+
+test('lost create response survives reload', async ({ page, sandbox, consoleErrors }) => {
+  consoleErrors.allow(/ERR_CONNECTION_RESET|409/);
+  const subject = 'Created once across a reload';
+  await createWithLostResponse(page, sandbox, subject);
+
+  // The token lives in memory only, so after a reload the agent signs in again.
+  await page.reload();
+  await signInHere(page, sandbox.tokens.admin);
+  await page.waitForURL((url) => url.pathname.endsWith('/cases/new'));
+  await expect(page.getByLabel('Subject')).toHaveValue(subject);
+  await page.getByRole('button', { name: 'Create case' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(subject);
+  const ids = await caseIdsMatching(sandbox, subject);
+  expect(ids).toHaveLength(1);
+  await expect(page).toHaveURL(new RegExp(`/cases/${ids[0]}$`));
+});
+
+test('failed save focuses the error', async ({ page, sandbox, consoleErrors }) => {
+  consoleErrors.allow(/500/);
+  const before = await findCase(sandbox);
+  await openEdit(page, sandbox, before);
+  await page.getByLabel('Subject').fill('Saved with the keyboard');
+
+  await sandbox.setFaults([{ route: 'patch', status: 500, rate: 1, count: 1 }]);
+  await page.getByLabel('Subject').press('Control+Enter');
+  const failure = page.getByRole('alert');
+  await expect(failure).toContainText('The Omnium API failed (HTTP 500)');
+  await expect(failure).toBeFocused();
+
+  // Focus stays inside the form, so the shortcut saves again.
+  await page.keyboard.press('Control+Enter');
+  await expect(page).toHaveURL(new RegExp(`/cases/${before.id}$`));
+  expect((await getCase(sandbox, before.id)).subject).toBe('Saved with the keyboard');
+});
+
 test('discarding a draft restores the case', async ({ page, sandbox }) => {
   page.on('dialog', (dialog) => dialog.accept());
   const before = await findCase(sandbox);
@@ -426,6 +516,8 @@ test('sign-in again keeps the form', async ({ page, sandbox }) => {
   await page.getByRole('button', { name: 'Save changes' }).click();
   const dialog = page.getByRole('dialog', { name: 'Sign in again' });
   await expect(dialog).toBeVisible();
+  // The failed save leaves focus in the dialog, not on the form's alert.
+  await expect(dialog.getByLabel('Access token')).toBeFocused();
   await signInHere(page, sandbox.tokens.admin);
   await expect(dialog).toBeHidden();
 

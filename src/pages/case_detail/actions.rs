@@ -6,13 +6,29 @@ use leptos::prelude::*;
 
 use super::case_path;
 use super::controller::{CaseAction, CaseState, FailurePlace, OpenDialog};
-use crate::api::AssignRequest;
+use crate::api::{ApiError, AssignRequest};
 use crate::components::dialog::Dialog;
 use crate::components::error_view::ErrorView;
 use crate::model::{CaseId, OmniumCase};
 
 /// The select value of the "Other status" choice; the others are indexes.
 const OTHER_CHOICE: &str = "other";
+
+/// The id of the message under the status field when the API rejects it.
+const STATUS_ERROR_ID: &str = "case-status-error";
+
+/// Returns the API's messages on the `status` field of a rejected request,
+/// joined into one text, or `None` when the error names no such field.
+fn status_field_error(error: &ApiError) -> Option<String> {
+    let errors = error.field_errors();
+    let messages: Vec<String> = errors
+        .iter()
+        .filter(|(key, _)| key.eq_ignore_ascii_case("status"))
+        .flat_map(|(_, messages)| messages.iter().cloned())
+        .collect();
+
+    (!messages.is_empty()).then(|| messages.join(" "))
+}
 
 /// Returns the agent's own id and name, when the token carries both.
 fn own_identity(state: CaseState) -> Option<AssignRequest> {
@@ -303,6 +319,24 @@ fn StatusDialog(state: CaseState, case: Memo<OmniumCase>) -> impl IntoView {
     let closed_status = StoredValue::new(closed_status);
     let case_name = StoredValue::new((number, subject));
 
+    // The API's messages on `status`, shown on the field until the agent
+    // changes it.
+    let edited = RwSignal::new(false);
+    let status_error = Memo::new(move |_| {
+        state
+            .failure_at(FailurePlace::Dialog(OpenDialog::Status))
+            .and_then(|error| status_field_error(&error))
+    });
+    let marked = move || status_error.with(Option::is_some) && !edited.get();
+
+    // A closing that the API rejects returns to the form, where the field
+    // can be marked and corrected.
+    Effect::new(move |_| {
+        if status_error.with(Option::is_some) {
+            confirming.set(None);
+        }
+    });
+
     let target = move || {
         let choice = choice.get_untracked();
 
@@ -335,6 +369,7 @@ fn StatusDialog(state: CaseState, case: Memo<OmniumCase>) -> impl IntoView {
         }
 
         problem.set(None);
+        edited.set(false);
 
         if closed_status.with_value(|closed| *closed == status) {
             confirming.set(Some(status));
@@ -351,6 +386,36 @@ fn StatusDialog(state: CaseState, case: Memo<OmniumCase>) -> impl IntoView {
         select.on_load(|select| {
             let _ = select.focus();
         });
+        let other_input = NodeRef::<html::Input>::new();
+
+        // The save button is disabled while the write runs, which drops
+        // focus out of the form, so a rejected status moves focus back to
+        // the control that contains it.
+        Effect::new(move |_| {
+            if status_error.with(Option::is_none) {
+                return;
+            }
+
+            let other_chosen = choice.get_untracked() == OTHER_CHOICE;
+
+            // The dialog may be gone by the next frame (Cancel right after
+            // the failure), and its node refs with it.
+            request_animation_frame(move || {
+                let target: Option<web_sys::HtmlElement> = if other_chosen {
+                    other_input.try_get_untracked().flatten().map(Into::into)
+                } else {
+                    select.try_get_untracked().flatten().map(Into::into)
+                };
+
+                if let Some(target) = target {
+                    let _ = target.focus();
+                }
+            });
+        });
+
+        let select_invalid = move || (marked() && choice.get() != OTHER_CHOICE).then_some("true");
+        let other_invalid = move || (marked() && choice.get() == OTHER_CHOICE).then_some("true");
+        let described = move |invalid: Option<&'static str>| invalid.map(|_| STATUS_ERROR_ID);
 
         let option_views = options.with_value(|options| {
             options
@@ -375,8 +440,13 @@ fn StatusDialog(state: CaseState, case: Memo<OmniumCase>) -> impl IntoView {
                     <select
                         id="case-status-choice"
                         node_ref=select
+                        aria-invalid=select_invalid
+                        aria-describedby=move || described(select_invalid())
                         prop:value=move || choice.get()
-                        on:change=move |event| choice.set(event_target_value(&event))
+                        on:change=move |event| {
+                            edited.set(true);
+                            choice.set(event_target_value(&event));
+                        }
                     >
                         {option_views}
                         <option value=OTHER_CHOICE>"Other status…"</option>
@@ -389,10 +459,21 @@ fn StatusDialog(state: CaseState, case: Memo<OmniumCase>) -> impl IntoView {
                             id="case-status-other"
                             type="text"
                             autocomplete="off"
+                            node_ref=other_input
+                            aria-invalid=other_invalid
+                            aria-describedby=move || described(other_invalid())
                             prop:value=move || other.get()
-                            on:input=move |event| other.set(event_target_value(&event))
+                            on:input=move |event| {
+                                edited.set(true);
+                                other.set(event_target_value(&event));
+                            }
                         />
                     </div>
+                </Show>
+                <Show when=marked>
+                    <p id=STATUS_ERROR_ID class="field-error">
+                        {move || status_error.get().unwrap_or_default()}
+                    </p>
                 </Show>
                 {move || problem.get().map(|text| view! { <p class="field-error" role="alert">{text}</p> })}
                 <DialogFailure state dialog=OpenDialog::Status />

@@ -35,6 +35,11 @@ pub struct Draft {
     pub opened_changed: Option<DateTime<Utc>>,
     /// When the draft was last written.
     pub saved_at: DateTime<Utc>,
+    /// The id the new-case form sends on create, kept so a retry after a
+    /// reload finds a case that an earlier attempt created. Absent in
+    /// drafts of the edit form and in drafts written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_case_id: Option<String>,
 }
 
 impl Draft {
@@ -51,6 +56,7 @@ impl Draft {
             baseline,
             opened_changed,
             saved_at,
+            new_case_id: None,
         }
     }
 
@@ -251,6 +257,28 @@ mod tests {
 
         assert_eq!(draft.values.subject, "A");
         assert!(draft.values.tags.is_empty());
+    }
+
+    #[test]
+    fn draft_keeps_new_case_id() {
+        let draft = Draft {
+            new_case_id: Some("2f1c3d4e-0000-4000-8000-000000000000".into()),
+            ..draft()
+        };
+
+        let read = Draft::decode(&draft.encode()).unwrap();
+
+        assert_eq!(read.new_case_id, draft.new_case_id);
+    }
+
+    #[test]
+    fn draft_without_new_case_id_reads() {
+        let text = r#"{"format": 1, "values": {}, "baseline": {},
+                       "openedChanged": null, "savedAt": "2026-03-01T09:00:00Z"}"#;
+
+        let draft = Draft::decode(text).unwrap();
+
+        assert_eq!(draft.new_case_id, None);
     }
 
     #[test]

@@ -40,7 +40,7 @@ use crate::app::{AppContext, page_title, use_app};
 use crate::components::error_view::ErrorView;
 use crate::components::keyboard::active_element;
 use crate::components::relative_time::RelativeTime;
-use crate::model::{CaseId, OmniumCase};
+use crate::model::{CaseId, OmniumCase, new_client_id};
 use crate::text::local_time;
 
 /// Renders the form for a new case. Only case admins see it.
@@ -217,6 +217,11 @@ struct Conflict {
 struct FormModel {
     app: AppContext,
     case_id: StoredValue<Option<CaseId>>,
+    /// The id the new-case form sends with every create attempt, so a retry
+    /// after a lost response finds the first attempt's case (Omnium returns
+    /// 409 for a taken id) instead of creating a second one. `None` when
+    /// editing, or when the browser offers no random source.
+    new_case_id: StoredValue<Option<String>>,
     draft_key: StoredValue<String>,
     /// The form as the agent edits it.
     values: RwSignal<FormValues>,
@@ -255,10 +260,12 @@ impl FormModel {
     fn new(app: &AppContext, case_id: Option<CaseId>) -> Self {
         let user_id = untrack(|| app.session.claims().and_then(|claims| claims.user_id));
         let key = draft::draft_key(user_id.as_deref(), case_id.as_ref());
+        let new_case_id = case_id.is_none().then(new_client_id).flatten();
 
         Self {
             app: *app,
             case_id: StoredValue::new(case_id),
+            new_case_id: StoredValue::new(new_case_id),
             draft_key: StoredValue::new(key),
             values: RwSignal::new(FormValues::default()),
             baseline: RwSignal::new(FormValues::default()),
@@ -302,6 +309,12 @@ impl FormModel {
                 self.baseline.set(draft.baseline);
                 self.opened_changed.set(draft.opened_changed);
                 self.restored_at.set(Some(draft.saved_at));
+
+                // A create attempt from before the reload may have reached
+                // Omnium, so its retry must send the same id.
+                if draft.new_case_id.is_some() && !self.is_edit() {
+                    self.new_case_id.set_value(draft.new_case_id);
+                }
             }
             None => {
                 self.values.set(fresh.clone());
@@ -327,6 +340,13 @@ impl FormModel {
         self.baseline.set(fresh);
         self.opened_changed.set(case.and_then(|case| case.changed));
         self.restored_at.set(None);
+
+        // The discarded draft's id may already name a case that an attempt
+        // with a lost response created. The fresh form is another case.
+        if !self.is_edit() {
+            self.new_case_id.set_value(new_client_id());
+        }
+
         self.browser_errors.set(Vec::new());
         self.api_errors.set(Vec::new());
         self.attempted.set(false);
@@ -523,7 +543,8 @@ fn DraftNotice(model: FormModel) -> impl IntoView {
 }
 
 /// Renders the alert above the save button: failed checks, a failed request, or
-/// nothing to save.
+/// nothing to save. A failure's alert takes focus (`tabindex="-1"`) when no
+/// field is marked, so the form's keyboard shortcuts keep working.
 #[component]
 fn FormAlert(model: FormModel, on_retry: Callback<()>) -> impl IntoView {
     move || {
@@ -538,7 +559,7 @@ fn FormAlert(model: FormModel, on_retry: Callback<()>) -> impl IntoView {
                 };
 
                 view! {
-                    <div class="alert alert-error" role="alert">
+                    <div class="alert alert-error" role="alert" tabindex="-1">
                         <p>
                             {fields}
                             " attention before the case can be saved. Correct the marked "
@@ -552,7 +573,7 @@ fn FormAlert(model: FormModel, on_retry: Callback<()>) -> impl IntoView {
                 error: ApiError::Validation(_),
                 unplaced,
             } => view! {
-                <div class="alert alert-error" role="alert">
+                <div class="alert alert-error" role="alert" tabindex="-1">
                     <p>
                         "Omnium rejected the case as invalid. Correct the marked fields and save again."
                     </p>
@@ -564,7 +585,7 @@ fn FormAlert(model: FormModel, on_retry: Callback<()>) -> impl IntoView {
             .into_any(),
             Alert::Failed { error, .. } => view! {
                 <div class="form-failure">
-                    <ErrorView error on_retry />
+                    <ErrorView error on_retry focusable=true />
                     <p class="hint">"Your edits are still here and kept as a draft in this browser."</p>
                 </div>
             }
@@ -608,10 +629,11 @@ fn keep_draft(model: FormModel) {
         }
 
         let opened_changed = model.opened_changed.get_untracked();
-        draft::store(
-            &key,
-            &Draft::new(values, baseline, opened_changed, Utc::now()),
-        );
+        let draft = Draft {
+            new_case_id: model.new_case_id.get_value(),
+            ..Draft::new(values, baseline, opened_changed, Utc::now())
+        };
+        draft::store(&key, &draft);
     });
 }
 
@@ -681,7 +703,7 @@ async fn save(model: FormModel, go: UnsyncCallback<String>) {
             let count = errors.len();
             model.browser_errors.set(errors);
             model.alert.set(Some(Alert::Invalid(count)));
-            focus_first_invalid(model);
+            focus_after_failure(model);
             return;
         }
     };
@@ -691,15 +713,7 @@ async fn save(model: FormModel, go: UnsyncCallback<String>) {
 
     let outcome = match model.case_id.get_value() {
         Some(id) => save_edit(model, &id, &values, follow_up).await,
-        None => {
-            let case = build_new_case(&values, follow_up);
-            model
-                .app
-                .client()
-                .create_case(&case)
-                .await
-                .map(|created| Outcome::Saved(Box::new(created), "create"))
-        }
+        None => save_new(model, &values, follow_up).await,
     };
 
     model.saving.set(false);
@@ -712,6 +726,43 @@ async fn save(model: FormModel, go: UnsyncCallback<String>) {
         Err(ApiError::Aborted) => {}
         Err(error) => show_failure(model, error, &values),
     }
+}
+
+/// Creates the case under the form's own id. A 409 for that id means an
+/// earlier attempt of this form created the case but its response was lost
+/// (a dropped connection or the client's timeout), so the stored case is
+/// read and taken as this attempt's result.
+///
+/// NOTE: edits made between the lost attempt and the retry are not in the
+/// stored case. The case page then shows the case as it was created, and
+/// the agent has to make those edits again there.
+async fn save_new(
+    model: FormModel,
+    values: &FormValues,
+    follow_up: Option<DateTime<Utc>>,
+) -> Result<Outcome, ApiError> {
+    let client = model.app.client();
+    let mut case = build_new_case(values, follow_up);
+    let id = model.new_case_id.get_value();
+
+    if let Some(id) = &id {
+        case.id = id.clone();
+    }
+
+    let created = match client.create_case(&case).await {
+        Ok(created) => created,
+        Err(ApiError::Conflict(detail)) => {
+            let Some(id) = id.as_deref().and_then(CaseId::new) else {
+                return Err(ApiError::Conflict(detail));
+            };
+
+            leptos::logging::log!("case {id} already exists, so an earlier create reached Omnium");
+            client.get_case(&id).await?
+        }
+        Err(error) => return Err(error),
+    };
+
+    Ok(Outcome::Saved(Box::new(created), "create"))
 }
 
 /// Re-reads the case, stops at a colleague's change, and sends a PATCH of
@@ -831,7 +882,9 @@ fn finish(model: FormModel, go: UnsyncCallback<String>, saved: Option<(OmniumCas
 /// alert. The form and its draft stay as they are.
 fn show_failure(model: FormModel, error: ApiError, values: &FormValues) {
     let placed = place_api_errors(&error.field_errors(), values);
-    let has_field_errors = !placed.fields.is_empty();
+
+    // A 401 opens the sign-in dialog over the form, and focus belongs there.
+    let focus_form = !matches!(error, ApiError::Unauthorized(_));
 
     leptos::logging::warn!(
         "saving case {} failed: {}",
@@ -848,8 +901,8 @@ fn show_failure(model: FormModel, error: ApiError, values: &FormValues) {
         unplaced: placed.unplaced,
     }));
 
-    if has_field_errors {
-        focus_first_invalid(model);
+    if focus_form {
+        focus_after_failure(model);
     }
 }
 
@@ -867,20 +920,23 @@ fn error_kind(error: &ApiError) -> String {
     }
 }
 
-/// Moves focus to the first control marked invalid, once the marks are drawn.
-fn focus_first_invalid(model: FormModel) {
+/// Moves focus to the first control marked invalid or, when none is, to the
+/// failure's alert, once they are drawn. A save blurs the focused field and
+/// disables the save button, which leaves focus on `<body>`, outside the
+/// form whose keydown handler runs Ctrl+Enter.
+fn focus_after_failure(model: FormModel) {
+    // The form may be gone by the next frame, when the agent left the page.
     request_animation_frame(move || {
-        let Some(form) = model.form.get_untracked() else {
+        let Some(form) = model.form.try_get_untracked().flatten() else {
             return;
         };
 
-        let first = form
-            .query_selector("[aria-invalid='true']")
-            .ok()
-            .flatten()
+        let target = ["[aria-invalid='true']", "[role='alert'][tabindex='-1']"]
+            .into_iter()
+            .find_map(|selector| form.query_selector(selector).ok().flatten())
             .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
 
-        if let Some(element) = first {
+        if let Some(element) = target {
             let _ = element.focus();
         }
     });
