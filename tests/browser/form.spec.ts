@@ -550,7 +550,7 @@ test("sign-out removes the agent's drafts", async ({ page, sandbox }) => {
     [[newCaseKey, colleagueKey], draftText] as const,
   );
 
-  // Signing out asks first, counting this agent's two drafts only.
+  // Signing out requests a confirmation first, counting this agent's two drafts only.
   const signOut = page.getByRole('banner').getByRole('button', { name: 'Sign out' });
   const confirm = page.getByRole('dialog', { name: 'Sign out and delete drafts?' });
   await signOut.click();
