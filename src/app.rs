@@ -70,10 +70,9 @@ impl AppContext {
 
     /// Tells the embedding page about something the agent did.
     pub fn announce(&self, event: &str, detail: serde_json::Value) {
-        self.host.with_value(|host| {
-            if let Some(host) = host {
-                host.announce(event, &detail);
-            }
+        self.host.with_value(|host| match host {
+            Some(host) => host.announce(event, &detail),
+            None => crate::embed::announce_on_window(event, &detail),
         });
     }
 }

@@ -179,6 +179,12 @@ fn post_to_parent(parent: &web_sys::Window, kind: &str, origin: &str) {
     let _ = parent.post_message(&message, origin);
 }
 
+/// Dispatches `event` with `detail` on `window`, for an app that runs on a
+/// page of its own (standalone, or as the document of an iframe).
+pub fn announce_on_window(event: &str, detail: &serde_json::Value) {
+    dispatch(None, event, detail);
+}
+
 fn dispatch(target: Option<&web_sys::EventTarget>, event: &str, detail: &serde_json::Value) {
     if !cfg!(target_arch = "wasm32") {
         return;
