@@ -68,6 +68,12 @@ impl AppContext {
         untrack(|| self.session.claims()).and_then(|claims| claims.user_id)
     }
 
+    /// Tells whether the app is mounted into an element of a portal's page.
+    pub fn is_mounted(&self) -> bool {
+        self.host
+            .with_value(|host| host.as_ref().is_some_and(HostBridge::is_mounted))
+    }
+
     /// Tells the embedding page about something the agent did.
     pub fn announce(&self, event: &str, detail: serde_json::Value) {
         self.host.with_value(|host| match host {
@@ -85,11 +91,8 @@ const APP_TITLE: &str = "Omnium Cases";
 /// into a portal's element the portal owns the title, so nothing is set.
 pub fn page_title(title: impl Fn() -> Option<String> + 'static) {
     let app = use_app();
-    let mounted = app
-        .host
-        .with_value(|host| host.as_ref().is_some_and(HostBridge::is_mounted));
 
-    if mounted || !cfg!(target_arch = "wasm32") {
+    if app.is_mounted() || !cfg!(target_arch = "wasm32") {
         return;
     }
 
@@ -153,7 +156,10 @@ pub fn App(config: RuntimeConfig, host: Option<HostBridge>) -> impl IntoView {
     crate::pages::case_form::guard_back_navigation();
 
     view! {
-        <div class="omnium-app">
+        // Focusable by click only, so a click on the app's plain text moves
+        // focus into the app and its keyboard shortcuts work when mounted
+        // into a portal (keys from the portal page itself are ignored there).
+        <div class="omnium-app" tabindex="-1">
             <Router base=base>
                 <Header />
                 <SessionNotices />

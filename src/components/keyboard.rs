@@ -36,3 +36,28 @@ pub fn active_element() -> Option<web_sys::Element> {
 
     Some(active)
 }
+
+/// Tells whether a key event belongs to the app: it came from inside the
+/// app's root, or, when the app owns the whole page, from the page body
+/// (nothing focused). Embedded in a portal, keys typed elsewhere on the
+/// portal are left alone.
+pub fn event_in_app(event: &web_sys::KeyboardEvent, embedded: bool) -> bool {
+    let path = event.composed_path();
+
+    let inside = path.iter().any(|target| {
+        target
+            .dyn_into::<web_sys::Element>()
+            .is_ok_and(|element| element.class_list().contains("omnium-app"))
+    });
+
+    if inside {
+        return true;
+    }
+
+    let on_body = path
+        .get(0)
+        .dyn_into::<web_sys::Element>()
+        .is_ok_and(|element| matches!(element.tag_name().as_str(), "BODY" | "HTML"));
+
+    on_body && !embedded
+}

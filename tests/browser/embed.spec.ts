@@ -180,6 +180,17 @@ test('mounted app and portal keep their styles apart', async ({ page, consoleErr
       .evaluate((element) => getComputedStyle(element).getPropertyValue('--color-accent').trim());
     expect(accent).toBe('rgb(1, 2, 3)');
 
+    // Keys pressed while the portal has focus stay the portal's; inside the
+    // app they are the list's shortcuts.
+    const search = app.getByRole('searchbox', { name: 'Search' });
+    await expect(search).toBeVisible();
+    await page.locator('#portal-header').click();
+    await page.keyboard.press('/');
+    await expect(search).not.toBeFocused();
+    await app.getByRole('heading', { name: 'Cases', level: 1 }).click();
+    await page.keyboard.press('/');
+    await expect(search).toBeFocused();
+
     // Navigation inside the app is announced to the portal.
     const events = await page.evaluate(() => (window as unknown as { events: string[] }).events);
     expect(events.some((path) => path.startsWith('/portal/cases'))).toBe(true);

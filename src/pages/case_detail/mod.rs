@@ -19,7 +19,6 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use wasm_bindgen::JsCast;
 
 use self::actions::{ActionBar, ActionDialogs};
 use self::controller::{CaseState, FailurePlace, OpenDialog, PageView};
@@ -30,7 +29,7 @@ use self::related::{ParticipantsSection, RelatedSection};
 use self::timeline::StatusTimeline;
 use crate::app::{page_title, use_app};
 use crate::components::error_view::ErrorView;
-use crate::components::keyboard::{has_command_modifier, is_typing};
+use crate::components::keyboard::{event_in_app, has_command_modifier, is_typing};
 use crate::model::{CaseId, CommentKind, OmniumCase};
 
 /// Characters left as they are in a path segment (RFC 3986 unreserved).
@@ -219,7 +218,7 @@ fn CaseDeleted(state: CaseState) -> impl IntoView {
 /// Single-key shortcuts for admins: `e` edit, `a` assign, `s` change status.
 fn listen_for_shortcuts(state: CaseState) {
     let navigate = use_navigate();
-    let embedded = state.app.host.with_value(Option::is_some);
+    let embedded = state.app.is_mounted();
 
     let handle = window_event_listener(ev::keydown, move |event| {
         if event.default_prevented()
@@ -259,31 +258,6 @@ fn listen_for_shortcuts(state: CaseState) {
     });
 
     on_cleanup(move || handle.remove());
-}
-
-/// Tells whether a key event belongs to the app: it came from inside the
-/// app's root, or, when the app owns the whole page, from the page body
-/// (nothing focused). Embedded in a portal, keys typed elsewhere on the
-/// portal are left alone.
-fn event_in_app(event: &web_sys::KeyboardEvent, embedded: bool) -> bool {
-    let path = event.composed_path();
-
-    let inside = path.iter().any(|target| {
-        target
-            .dyn_into::<web_sys::Element>()
-            .is_ok_and(|element| element.class_list().contains("omnium-app"))
-    });
-
-    if inside {
-        return true;
-    }
-
-    let on_body = path
-        .get(0)
-        .dyn_into::<web_sys::Element>()
-        .is_ok_and(|element| matches!(element.tag_name().as_str(), "BODY" | "HTML"));
-
-    on_body && !embedded
 }
 
 #[cfg(test)]

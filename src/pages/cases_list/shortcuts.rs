@@ -5,8 +5,9 @@ use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::app::use_app;
 use crate::components::dialog::Dialog;
-use crate::components::keyboard::{has_command_modifier, is_typing};
+use crate::components::keyboard::{event_in_app, has_command_modifier, is_typing};
 
 /// An action of the list that a single key starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,8 +53,13 @@ pub fn move_selection(current: Option<usize>, step: isize, count: usize) -> Opti
 /// a dialog is open. The listener is removed when the calling owner is cleaned
 /// up.
 pub fn listen(on_shortcut: impl Fn(Shortcut, &web_sys::KeyboardEvent) + 'static) {
+    let embedded = use_app().is_mounted();
     let handle = window_event_listener(ev::keydown, move |event| {
-        if event.default_prevented() || has_command_modifier(&event) || is_typing(&event) {
+        if event.default_prevented()
+            || has_command_modifier(&event)
+            || is_typing(&event)
+            || !event_in_app(&event, embedded)
+        {
             return;
         }
 
