@@ -424,6 +424,13 @@ test('status change confirms closing', async ({ page, sandbox, consoleErrors, ex
 
   await expect(dialog).toContainText(`Close case ${seeded.caseNumber} “${seeded.subject}”?`);
   expect((await getCase(sandbox, seeded.id)).status).toBe('In Progress');
+  // Focus starts on Back, so Enter pressed again returns to the choice.
+  await expect(dialog.getByRole('button', { name: 'Back' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByLabel('New status')).toBeVisible();
+  expect((await getCase(sandbox, seeded.id)).status).toBe('In Progress');
+  await dialog.getByLabel('New status').selectOption({ label: 'Closed' });
+  await dialog.getByRole('button', { name: 'Change status' }).click();
   await dialog.getByRole('button', { name: 'Close case' }).click();
 
   await expect(dialog).toHaveCount(0);

@@ -488,11 +488,12 @@ fn StatusDialog(state: CaseState, case: Memo<OmniumCase>) -> impl IntoView {
     };
 
     // Closing is confirmed in the same dialog, naming the case, so focus
-    // stays inside it.
+    // stays inside it. Focus starts on Back, as Cancel in the delete
+    // dialog, so a second Enter pressed out of habit does not close the case.
     let confirm = move |status: String| {
-        let button = NodeRef::<html::Button>::new();
-        button.on_load(|button| {
-            let _ = button.focus();
+        let back = NodeRef::<html::Button>::new();
+        back.on_load(|back| {
+            let _ = back.focus();
         });
 
         let (number, subject) = case_name.get_value();
@@ -510,15 +511,15 @@ fn StatusDialog(state: CaseState, case: Memo<OmniumCase>) -> impl IntoView {
                 </p>
                 <DialogFailure state dialog=OpenDialog::Status />
                 <div class="dialog-actions">
-                    <button type="button" class="button" on:click=move |_| confirming.set(None)>
+                    <button
+                        type="button"
+                        class="button"
+                        node_ref=back
+                        on:click=move |_| confirming.set(None)
+                    >
                         "Back"
                     </button>
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        node_ref=button
-                        disabled=move || state.is_busy()
-                    >
+                    <button type="submit" class="button button-primary" disabled=move || state.is_busy()>
                         {move || if state.is_saving(CaseAction::Status) { "Saving…" } else { "Close case" }}
                     </button>
                 </div>
