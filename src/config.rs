@@ -461,12 +461,7 @@ mod tests {
         ];
 
         for template in rejected {
-            let json = serde_json::json!({
-                "apiBaseUrl": "/",
-                "linkTemplates": {"orders": template},
-            })
-            .to_string();
-            let error = RuntimeConfig::from_json(&json).unwrap_err();
+            let error = RuntimeConfig::from_json(&with_order_link(template)).unwrap_err();
 
             assert_eq!(error.key, "linkTemplates.orders", "{template}: {error}");
             assert!(error.message.contains("https:"), "{template}: {error}");
@@ -482,14 +477,20 @@ mod tests {
         ];
 
         for template in accepted {
-            let json = serde_json::json!({
-                "apiBaseUrl": "/",
-                "linkTemplates": {"orders": template},
-            })
-            .to_string();
-
-            assert!(RuntimeConfig::from_json(&json).is_ok(), "{template}");
+            assert!(
+                RuntimeConfig::from_json(&with_order_link(template)).is_ok(),
+                "{template}"
+            );
         }
+    }
+
+    /// Returns a minimal config.json text with `template` for order links.
+    fn with_order_link(template: &str) -> String {
+        serde_json::json!({
+            "apiBaseUrl": "/",
+            "linkTemplates": {"orders": template},
+        })
+        .to_string()
     }
 
     #[test]

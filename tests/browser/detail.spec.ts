@@ -893,7 +893,7 @@ test('lost answer does not add the note twice', async ({ page, sandbox, consoleE
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(seeded.subject);
 
   // The first update reaches the sandbox, which stores the note, but its
-  // answer never reaches the app, as when a gateway drops it.
+  // response never reaches the app, as when a gateway drops it.
   let dropped = 0;
   await page.route(
     (url) => url.pathname === '/api/cases',
